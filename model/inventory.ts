@@ -1,0 +1,108 @@
+// The inventory schema: the single source of truth for a desk cluster, and the source of
+// its TypeScript types and of stacks/inventory.schema.json (editors complete and check YAML).
+import { z } from "zod";
+import { boardModelNames } from "./catalog";
+
+const name = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, "lowercase letters, digits and '-', starting with a letter");
+const ipv4 = z.ipv4();
+const mb = z.number().int().positive();
+const platform = z.enum(["amd64", "arm64"]);
+
+export const roles = [
+  "swarm-manager", "swarm-worker", "cassandra", "kafka-controller", "kafka-broker",
+  "stargate", "health-agent", "health-sink",
+] as const;
+export type Role = (typeof roles)[number];
+
+const networkInterface = z.strictObject({
+  name: z.string().regex(/^[a-z][a-z0-9.]{0,14}$/, "an interface name such as eth0 or wlan0"),
+  kind: z.enum(["wired", "wifi"]).describe("wired Ethernet or Wi-Fi; cluster traffic must be wired"),
+  address: ipv4,
+  prefix: z.number().int().min(8).max(32).default(24),
+  gateway: ipv4.optional(),
+});
+
+const image = {
+  image: z.string().min(1),
+  platforms: z.array(platform).min(1).describe("architectures the image is published for"),
+};
+const memory = {
+  memoryMb: mb.optional().describe("container memory limit; default from the service's sizing"),
+  heapMb: mb.optional().describe("JVM heap; default derived from memoryMb"),
+};
+
+const board = z.strictObject({
+  name,
+  model: z.enum(boardModelNames),
+  ramMb: mb.optional().describe("only for model 'lab': the simulated board's RAM"),
+  arch: platform.optional().describe("only for model 'lab': the host's architecture"),
+  rack: name,
+  interfaces: z.array(networkInterface).min(1),
+  roles: z.array(z.enum(roles)).min(1),
+  storage: z.strictObject({
+    dataDir: z.string().regex(/^\/[^\s]*$/, "an absolute path").default("/var/lib/deskcluster"),
+    device: z.string().regex(/^\/dev\/[^\s]+$/, "a block device such as /dev/sda1").optional(),
+  }).default({ dataDir: "/var/lib/deskcluster" }),
+});
+
+const services = z.strictObject({
+  cassandra: z.strictObject({
+    ...image, ...memory,
+    version: z.string().regex(/^\d+\.\d+\.\d+$/, "a Cassandra version such as 4.0.13"),
+    newSizeMb: mb.optional(),
+    numTokens: z.number().int().min(1).max(256).default(16),
+    replicationFactor: z.number().int().min(1).default(3),
+  }),
+  kafka: z.strictObject({
+    ...image, ...memory,
+    version: z.string().regex(/^\d+\.\d+\.\d+$/, "a Kafka version such as 3.9.1"),
+    controllerMemoryMb: mb.optional().describe("limit of controller-only nodes"),
+    controllerHeapMb: mb.optional(),
+    defaultReplicationFactor: z.number().int().min(1).default(3),
+    minInsyncReplicas: z.number().int().min(1).default(2),
+  }),
+  stargate: z.strictObject({
+    version: z.string().regex(/^v\d+\.\d+\.\d+$/, "a Stargate version such as v2.0.31"),
+    coordinator: z.strictObject({ ...image, ...memory }),
+    graphql: z.strictObject({ ...image, ...memory }).describe("one GraphQL API beside each coordinator"),
+  }).optional(),
+  health: z.strictObject({
+    agent: z.strictObject({ ...image, memoryMb: mb.optional() }),
+    sink: z.strictObject({ ...image, memoryMb: mb.optional() }),
+    topic: z.string().regex(/^[a-zA-Z0-9._-]+$/).default("deskcluster.health"),
+    keyspace: z.string().regex(/^[a-z][a-z0-9_]*$/).default("deskcluster"),
+    ttlDays: z.number().int().min(1).max(3650).default(7),
+  }).optional(),
+});
+
+export const inventorySchema = z.strictObject({
+  cluster: z.strictObject({
+    name,
+    datacenter: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/),
+  }),
+  admin: z.strictObject({ name, address: ipv4 }).describe("the host that runs pulumi (the admin Pi)"),
+  ssh: z.strictObject({ user: z.string().default("pi"), port: z.number().int().default(22) }).default({ user: "pi", port: 22 }),
+  network: z.strictObject({
+    manage: z.boolean().default(true).describe("write a static address for the wired interface; false for simulated boards"),
+    dns: z.array(ipv4).default([]),
+  }).default({ manage: true, dns: [] }),
+  swarm: z.strictObject({
+    endpointMode: z.enum(["vip", "dnsrr"]).default("vip").describe("dnsrr where the kernel lacks IPVS (the lab)"),
+    publishMode: z.enum(["ingress", "host"]).default("ingress"),
+    overlayNetwork: name.default("deskcluster"),
+  }).default({ endpointMode: "vip", publishMode: "ingress", overlayNetwork: "deskcluster" }),
+  registryMirror: z.url().optional().describe("a registry mirror for air-gapped desks"),
+  insecureRegistries: z.array(z.string()).default([]),
+  services,
+  identity: z.strictObject({
+    kafka: z.record(name, z.number().int().min(0).max(2147483647))
+      .describe("Kafka node id per board; never derived from list order"),
+  }),
+  boards: z.array(board).min(1),
+});
+
+export type InventoryInput = z.input<typeof inventorySchema>;
+export type Inventory = z.output<typeof inventorySchema>;
+export type Board = Inventory["boards"][number];
+export type NetworkInterface = Board["interfaces"][number];
+export type Services = Inventory["services"];
