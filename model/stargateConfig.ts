@@ -26,7 +26,6 @@ export function graphqlEnv(inv: Inventory, board: Board): Record<string, string>
   return {
     QUARKUS_GRPC_CLIENTS_BRIDGE_HOST: hostAddress(board),
     QUARKUS_GRPC_CLIENTS_BRIDGE_PORT: String(stargatePorts.bridge),
-    QUARKUS_HTTP_HOST: hostAddress(board),
     QUARKUS_HTTP_PORT: String(stargatePorts.graphql),
     JAVA_OPTS: `-Xms${heapMb}m -Xmx${heapMb}m`,
   };

@@ -1,0 +1,60 @@
+// DeskCluster: the whole graph for one inventory. It validates first (nothing is touched
+// when a rule fails), derives the plan, and wires boards -> swarm -> Cassandra -> Kafka -> Stargate.
+import * as pulumi from "@pulumi/pulumi";
+import { planCluster } from "../model/clusterPlan";
+import { Inventory } from "../model/inventory";
+import { checkInventory } from "../model/rules";
+import { formatViolation } from "../model/violation";
+import { Board } from "./board";
+import { CassandraRing } from "./cassandraRing";
+import { SshCredentials } from "./connection";
+import { KafkaCluster } from "./kafkaCluster";
+import { sshFiles } from "./sshFiles";
+import { Stargate } from "./stargate";
+import { Swarm } from "./swarm";
+
+export interface DeskClusterArgs {
+  readonly inventory: Inventory;
+  readonly ssh: SshCredentials;
+  readonly cassandraSuperuserPassword: pulumi.Input<string>;
+}
+
+export class DeskCluster extends pulumi.ComponentResource {
+  public readonly boards: Record<string, Board>;
+  public readonly swarm: Swarm;
+  public readonly cassandra: CassandraRing;
+  public readonly kafka: KafkaCluster;
+  public readonly stargate?: Stargate;
+
+  constructor(name: string, args: DeskClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    const violations = checkInventory(args.inventory);
+    if (violations.length > 0) {
+      throw new Error(`inventory refused, nothing was changed:\n${violations.map((v) => `  ${formatViolation(v)}`).join("\n")}`);
+    }
+    // The inventory is the component's input, so the policy pack checks the same data.
+    super("deskcluster:index:DeskCluster", name, { inventory: args.inventory }, opts);
+    const plan = planCluster(args.inventory);
+    const inv = plan.inventory;
+    this.boards = Object.fromEntries(plan.boards.map((b) => [b.name, new Board(b.name, { plan: b, ssh: args.ssh }, { parent: this })]));
+    const files = sshFiles(pulumi.getStack(), args.ssh.port, Object.fromEntries(plan.boards.map((b) => [b.name, b.address])), args.ssh.privateKey, args.ssh.hostKeys);
+    this.swarm = new Swarm("swarm", {
+      plan: plan.swarm, boards: this.boards, overlayNetwork: inv.swarm.overlayNetwork,
+      dockerSshOpts: files.sshOpts, sshUser: args.ssh.user,
+    }, { parent: this, dependsOn: Object.values(this.boards) });
+    this.cassandra = new CassandraRing("cassandra", {
+      plan, boards: this.boards, provider: this.swarm.provider, swarm: this.swarm,
+      superuserPassword: args.cassandraSuperuserPassword,
+    }, { parent: this });
+    this.kafka = new KafkaCluster("kafka", { plan, provider: this.swarm.provider, swarm: this.swarm }, { parent: this });
+    if (plan.stargate.length > 0) {
+      this.stargate = new Stargate("stargate", {
+        plan, boards: this.boards, provider: this.swarm.provider, network: this.swarm.network, ring: this.cassandra,
+      }, { parent: this });
+    }
+    this.registerOutputs({
+      cassandraContactPoints: this.cassandra.contactPoints,
+      kafkaBootstrapServers: this.kafka.bootstrapServers,
+      graphqlUrls: this.stargate?.graphqlUrls ?? [],
+    });
+  }
+}

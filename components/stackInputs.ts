@@ -1,0 +1,54 @@
+// Everything a stack brings: the inventory file named in config, and the secrets.
+// Every problem is collected and reported together, before a resource is registered.
+import * as pulumi from "@pulumi/pulumi";
+import { join } from "node:path";
+import { hostKeyProblem, privateKeyProblem } from "../model/knownHosts";
+import { plaintextSecretConfig } from "../model/rules/secrets";
+import { validateInventoryFile } from "../model/validateInventory";
+import { formatViolation } from "../model/violation";
+import { DeskClusterArgs } from "./deskCluster";
+
+const secretKeys = ["sshPrivateKey", "hostKeys", "cassandraSuperuserPassword"] as const;
+
+function secretConfigKeys(): string[] {
+  try {
+    return (JSON.parse(process.env.PULUMI_CONFIG_SECRET_KEYS ?? "[]") as string[]).map((k) => k.replace(/^deskcluster:/, ""));
+  } catch {
+    return [];
+  }
+}
+
+export function loadStackInputs(config: pulumi.Config): DeskClusterArgs {
+  const file = config.get("inventory") ?? `stacks/${pulumi.getStack()}.yaml`;
+  const { inventory, violations } = validateInventoryFile(join(process.cwd(), file));
+  const problems = violations.map(formatViolation);
+  // Read raw only to validate; every use below goes through secret outputs.
+  const raw = (k: string) => pulumi.runtime.getConfig(`deskcluster:${k}`);
+  const present = secretKeys.filter((k) => raw(k) !== undefined);
+  problems.push(...plaintextSecretConfig(secretKeys, present, secretConfigKeys()).map(formatViolation));
+  const keyProblem = privateKeyProblem(raw("sshPrivateKey"));
+  if (keyProblem) problems.push(keyProblem);
+  if (!raw("cassandraSuperuserPassword")) problems.push("config cassandraSuperuserPassword: missing; set it with `pulumi config set --secret`");
+  let hostKeys: Record<string, string> = {};
+  try {
+    hostKeys = JSON.parse(raw("hostKeys") ?? "{}") as Record<string, string>;
+  } catch {
+    problems.push("config hostKeys: not a map of board name to host key");
+  }
+  for (const b of inventory?.boards ?? []) {
+    const p = hostKeyProblem(b.name, hostKeys[b.name]);
+    if (p) problems.push(p);
+  }
+  if (problems.length > 0 || !inventory) {
+    throw new Error(`stack ${pulumi.getStack()} refused (${file}), nothing was changed:\n${problems.map((p) => `  ${p}`).join("\n")}`);
+  }
+  return {
+    inventory,
+    ssh: {
+      user: inventory.ssh.user, port: inventory.ssh.port,
+      privateKey: config.requireSecret("sshPrivateKey"),
+      hostKeys: config.requireSecretObject<Record<string, string>>("hostKeys"),
+    },
+    cassandraSuperuserPassword: config.requireSecret("cassandraSuperuserPassword"),
+  };
+}

@@ -1,0 +1,74 @@
+// The policy pack's rules. Each one runs the model's own checks: on the inventory the
+// DeskCluster component received, and on the services and SSH commands the plan contains.
+import { PolicyResource, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { Inventory } from "../model/inventory";
+import { checkPlannedAddresses, checkPlannedMemory, PlannedService } from "../model/planChecks";
+import { checkArchitecture } from "../model/rules/architecture";
+import { checkMemoryBudget } from "../model/rules/memoryBudget";
+import { checkPlacement } from "../model/rules/placement";
+import { checkQuorum } from "../model/rules/quorum";
+import { checkUniqueness } from "../model/rules/uniqueness";
+import { checkVersions } from "../model/rules/versions";
+import { checkWiredEthernet } from "../model/rules/wiredEthernet";
+import { formatViolation, Violation } from "../model/violation";
+
+export const deskClusterType = "deskcluster:index:DeskCluster";
+const serviceType = "docker:index/service:Service";
+const commandType = "command:remote:Command";
+
+export interface PlanView {
+  readonly inventory?: Inventory;
+  readonly services: PlannedService[];
+  readonly sshHosts: { resource: string; host: string; hostKey?: string }[];
+}
+
+function toService(r: PolicyResource): PlannedService {
+  const spec = r.props.taskSpec ?? {};
+  const constraint = ((spec.placement?.constraints ?? []) as string[]).find((c) => c.startsWith("node.hostname=="));
+  const bytes = spec.resources?.limits?.memoryBytes;
+  return {
+    name: r.props.name ?? r.name,
+    board: constraint?.slice("node.hostname==".length),
+    env: (spec.containerSpec?.env ?? {}) as Record<string, string>,
+    memoryMb: typeof bytes === "number" ? bytes / (1024 * 1024) : undefined,
+  };
+}
+
+export function planView(resources: readonly PolicyResource[]): PlanView {
+  return {
+    inventory: resources.find((r) => r.type === deskClusterType)?.props.inventory as Inventory | undefined,
+    services: resources.filter((r) => r.type === serviceType).map(toService),
+    sshHosts: resources.filter((r) => r.type === commandType && r.props.connection?.host)
+      .map((r) => ({ resource: r.name, host: r.props.connection.host, hostKey: r.props.connection.hostKey })),
+  };
+}
+
+function stackPolicy(name: string, description: string, check: (view: PlanView) => Violation[]): StackValidationPolicy {
+  return {
+    name, description, enforcementLevel: "mandatory",
+    validateStack: (args: StackValidationArgs, report) => {
+      for (const v of check(planView(args.resources))) report(formatViolation(v));
+    },
+  };
+}
+
+const withInventory = (f: (inv: Inventory) => Violation[]) => (view: PlanView) => (view.inventory ? f(view.inventory) : []);
+
+export const policies: StackValidationPolicy[] = [
+  stackPolicy("wired-ethernet", "Cluster traffic (swarm, Cassandra, Kafka, Stargate, SSH) uses wired Ethernet addresses only.",
+    (view) => (view.inventory ? [...checkWiredEthernet(view.inventory), ...checkPlannedAddresses(view.inventory, view.services, view.sshHosts)] : [])),
+  stackPolicy("memory-budget", "Each board's container limits plus its OS reserve fit its RAM; every JVM heap fits its limit with headroom.",
+    (view) => (view.inventory ? [...checkMemoryBudget(view.inventory), ...checkPlannedMemory(view.inventory, view.services)] : [])),
+  stackPolicy("quorum-and-placement", "Odd KRaft controllers and swarm managers spread over racks; replication within racks; racks of comparable size.",
+    withInventory((inv) => [...checkQuorum(inv), ...checkPlacement(inv)])),
+  stackPolicy("architecture-and-versions", "Images are published for each board's architecture; Stargate supports the Cassandra version.",
+    withInventory((inv) => [...checkArchitecture(inv), ...checkVersions(inv)])),
+  stackPolicy("identity", "Board names, addresses and Kafka node ids are unique; every Kafka node has a ledger id.",
+    withInventory(checkUniqueness)),
+  stackPolicy("secrets-and-host-keys", "SSH host keys are pinned; no password or token is passed as a plain environment variable.",
+    (view) => [
+      ...view.sshHosts.filter((h) => !h.hostKey).map((h) => ({ rule: "secrets", field: `${h.resource} connection.hostKey`, message: `SSH to ${h.host} without a pinned host key` })),
+      ...view.services.flatMap((s) => Object.keys(s.env).filter((k) => /PASSWORD|SECRET|TOKEN|PRIVATE_KEY/i.test(k))
+        .map((k) => ({ rule: "secrets", board: s.board, field: `service ${s.name} env ${k}`, message: `${k} would be readable by anyone who can inspect the service; use a docker secret` }))),
+    ]),
+];
