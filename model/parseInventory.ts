@@ -20,7 +20,11 @@ function boardName(raw: unknown, index: number): string {
 }
 
 export function schemaViolations(raw: unknown, issues: ReadonlyArray<z.core.$ZodIssue>): Violation[] {
-  return issues.map((issue) => {
+  // An unknown key is reported at the key itself, so a misspelling points at the word.
+  const expanded = issues.flatMap((issue) => issue.code === "unrecognized_keys"
+    ? issue.keys.map((key) => ({ ...issue, path: [...issue.path, key], message: `unknown field "${key}" (misspelt?)` }))
+    : [issue]);
+  return expanded.map((issue) => {
     const path = issue.path;
     if (path[0] === "boards" && typeof path[1] === "number") {
       return { rule: "schema", board: boardName(raw, path[1]), field: fieldPath(path.slice(2)) || "(board)", message: issue.message };

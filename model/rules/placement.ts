@@ -24,11 +24,12 @@ export function checkPlacement(inv: Inventory): Violation[] {
     if (b.roles.includes("stargate") && b.roles.includes("cassandra")) out.push({ rule, board: b.name, field: "roles", message: "stargate and cassandra on one board both bind the gossip and CQL ports on its address" });
   }
   const s = inv.services;
-  if (boardsWithRole(inv, "stargate").length > 0 && !s.stargate) out.push({ rule, field: "services.stargate", message: "boards have the stargate role but services.stargate is not configured" });
-  if (s.stargate && boardsWithRole(inv, "cassandra").length === 0) out.push({ rule, field: "services.stargate", message: "Stargate needs a Cassandra ring" });
+  if (boardsWithRole(inv, "stargate").length > 0 && !s.stargate) out.push({ rule, board: boardsWithRole(inv, "stargate")[0].name, field: "services.stargate", message: "boards have the stargate role but services.stargate is not configured" });
+  if (s.stargate && boardsWithRole(inv, "cassandra").length === 0) out.push({ rule, board: boardsWithRole(inv, "stargate")[0]?.name, field: "services.stargate", message: "Stargate needs a Cassandra ring" });
   if (s.health) {
-    if (!kafkaNodes(inv).some(isBroker)) out.push({ rule, field: "services.health", message: "the health pipeline needs Kafka brokers" });
-    if (boardsWithRole(inv, "cassandra").length === 0) out.push({ rule, field: "services.health", message: "the health pipeline needs a Cassandra ring" });
+    const sink = boardsWithRole(inv, "health-sink")[0]?.name;
+    if (!kafkaNodes(inv).some(isBroker)) out.push({ rule, board: sink, field: "services.health", message: "the health pipeline needs Kafka brokers" });
+    if (boardsWithRole(inv, "cassandra").length === 0) out.push({ rule, board: sink, field: "services.health", message: "the health pipeline needs a Cassandra ring" });
     if (boardsWithRole(inv, "health-sink").length === 0) out.push({ rule, field: "services.health", message: "no board has the health-sink role" });
   }
   out.push(...rackBalance("Cassandra nodes", boardsWithRole(inv, "cassandra")));

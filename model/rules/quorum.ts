@@ -30,18 +30,21 @@ export function checkQuorum(inv: Inventory): Violation[] {
         out.push({ rule, board: members[0], field: "rack", message: `rack ${rack} holds ${members.length} of ${voters.length} KRaft controllers (${members.join(", ")}); losing it loses the quorum` });
       }
     }
-    const brokers = nodes.filter(isBroker).length;
+    const brokerNodes = nodes.filter(isBroker);
+    const brokers = brokerNodes.length;
+    const lastBroker = brokerNodes[brokerNodes.length - 1]?.board;
     const k = inv.services.kafka;
-    if (k.defaultReplicationFactor > brokers) out.push({ rule, field: "services.kafka.defaultReplicationFactor", message: `replication factor ${k.defaultReplicationFactor} exceeds the ${brokers} brokers` });
-    if (k.minInsyncReplicas >= k.defaultReplicationFactor && k.defaultReplicationFactor > 1) out.push({ rule, field: "services.kafka.minInsyncReplicas", message: `min ISR ${k.minInsyncReplicas} must be below the replication factor ${k.defaultReplicationFactor}, or one broker down stops acks=all writes` });
+    if (k.defaultReplicationFactor > brokers) out.push({ rule, board: lastBroker, field: "services.kafka.defaultReplicationFactor", message: `replication factor ${k.defaultReplicationFactor} exceeds the ${brokers} brokers` });
+    if (k.minInsyncReplicas >= k.defaultReplicationFactor && k.defaultReplicationFactor > 1) out.push({ rule, board: lastBroker, field: "services.kafka.minInsyncReplicas", message: `min ISR ${k.minInsyncReplicas} must be below the replication factor ${k.defaultReplicationFactor}, or one broker down stops acks=all writes` });
   }
 
   const cassandra = boardsWithRole(inv, "cassandra");
   if (cassandra.length > 0) {
     const racks = groupByRack(cassandra);
     const rf = inv.services.cassandra.replicationFactor;
-    if (rf > racks.size) out.push({ rule, field: "services.cassandra.replicationFactor", message: `replication factor ${rf} exceeds the ${racks.size} racks holding Cassandra nodes (${[...racks.keys()].join(", ")}); replicas of a range would share a rack` });
-    if (rf > cassandra.length) out.push({ rule, field: "services.cassandra.replicationFactor", message: `replication factor ${rf} exceeds the ${cassandra.length} Cassandra nodes` });
+    const crowded = [...racks.values()].sort((a, b) => b.length - a.length)[0];
+    if (rf > racks.size) out.push({ rule, board: crowded[crowded.length - 1].name, field: "services.cassandra.replicationFactor", message: `replication factor ${rf} exceeds the ${racks.size} racks holding Cassandra nodes (${[...racks.keys()].join(", ")}); replicas of a range would share a rack` });
+    if (rf > cassandra.length) out.push({ rule, board: cassandra[cassandra.length - 1].name, field: "services.cassandra.replicationFactor", message: `replication factor ${rf} exceeds the ${cassandra.length} Cassandra nodes` });
   }
   return out;
 }

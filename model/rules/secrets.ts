@@ -6,18 +6,27 @@ const secretKey = /(password|passwd|secret|private_?key|privatekey|token|cluster
 const secretValue = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
 
 /** Scans the raw inventory before the schema runs, so the message names the secret, not "unknown key". */
-export function findInventorySecrets(raw: unknown, path = ""): Violation[] {
-  if (typeof raw === "string") {
-    return secretValue.test(raw) ? [{ rule, field: path || "(root)", message: "a private key is written in the inventory; store it with `pulumi config set --secret`" }] : [];
-  }
-  if (raw === null || typeof raw !== "object") return [];
-  return Object.entries(raw as Record<string, unknown>).flatMap(([key, value]) => {
-    const field = Array.isArray(raw) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
-    if (secretKey.test(key) && value !== undefined && value !== null && typeof value !== "object") {
-      return [{ rule, field, message: `${key} looks like a secret; the inventory is plaintext, use \`pulumi config set --secret\`` }];
+export function findInventorySecrets(root: unknown): Violation[] {
+  const boardAt = (path: string): string | undefined => {
+    const m = path.match(/^boards\[(\d+)\]/);
+    const name = m ? (root as { boards?: { name?: unknown }[] })?.boards?.[Number(m[1])]?.name : undefined;
+    return typeof name === "string" ? name : undefined;
+  };
+  const walk = (node: unknown, path: string): Violation[] => {
+    if (typeof node === "string") {
+      return secretValue.test(node) ? [{ rule, board: boardAt(path), field: path || "(root)", message: "a private key is written in the inventory; store it with `pulumi config set --secret`" }] : [];
     }
-    return findInventorySecrets(value, field);
-  });
+    if (node === null || typeof node !== "object") return [];
+    return Object.entries(node as Record<string, unknown>).flatMap(([key, value]) => {
+      const field = Array.isArray(node) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+      if (secretKey.test(key) && value !== undefined && value !== null && typeof value !== "object") {
+        const board = boardAt(field);
+        return [{ rule, board, field: board ? field.replace(/^boards\[\d+\]\./, "") : field, message: `${key} looks like a secret; the inventory is plaintext, use \`pulumi config set --secret\`` }];
+      }
+      return walk(value, field);
+    });
+  };
+  return walk(root, "");
 }
 
 /** Config keys that must be secrets but were set in plaintext (PULUMI_CONFIG_SECRET_KEYS lists the secret ones). */

@@ -1,0 +1,134 @@
+import assert from "node:assert/strict";
+import { cassandraSeeds } from "../model/cassandraSeeds";
+import { planCluster } from "../model/clusterPlan";
+import { identityChangeFailures } from "../model/identityChange";
+import { kafkaNodes, quorumVoters } from "../model/kraftQuorum";
+import { boardBudget, defaultHeapMb, jvmHeadroomMb } from "../model/memoryBudget";
+import { heapMbFromEnv } from "../model/planChecks";
+import { boardsWithRole } from "../model/placement";
+import { checkInventory } from "../model/rules";
+import { stack } from "./helpers";
+
+describe("model", () => {
+  describe("cassandraSeeds", () => {
+    const names = (bs: { name: string }[]) => bs.map((b) => b.name);
+    it("takes one seed per rack when there are more than three racks", () => {
+      const dev = stack("dev");
+      assert.deepEqual(names(cassandraSeeds(boardsWithRole(dev, "cassandra"))), ["pi-w1", "pi-w2", "pi-w3", "pi-w4"]);
+    });
+    it("takes all nodes when there are three or fewer", () => {
+      const lab = stack("lab");
+      assert.deepEqual(names(cassandraSeeds(boardsWithRole(lab, "cassandra"))), ["lab1", "lab2", "lab3"]);
+    });
+    it("takes three seeds spread over racks otherwise, independent of list order", () => {
+      const inv = stack("dev", (raw) => {
+        for (const b of raw.boards) if (b.name === "pi-w4") b.rack = "rack-a";
+        raw.boards.push({ ...structuredClone(raw.boards[3]), name: "pi-w6", rack: "rack-b", interfaces: [{ name: "eth0", kind: "wired", address: "192.168.50.26" }] });
+        raw.boards.reverse();
+      });
+      assert.deepEqual(names(cassandraSeeds(boardsWithRole(inv, "cassandra"))), ["pi-w1", "pi-w2", "pi-w3"]);
+    });
+  });
+
+  describe("kraftQuorum", () => {
+    it("takes node ids from the ledger, not from list order", () => {
+      const a = kafkaNodes(stack("dev"));
+      const b = kafkaNodes(stack("dev", (raw) => raw.boards.reverse()));
+      assert.deepEqual(a, b);
+      assert.equal(a.find((n) => n.board === "pi-w3")?.nodeId, 13);
+    });
+    it("lists controllers only as voters, in id order", () => {
+      assert.equal(quorumVoters(kafkaNodes(stack("dev"))), "1@192.168.50.11:9093,2@192.168.50.12:9093,3@192.168.50.13:9093");
+    });
+  });
+
+  describe("memoryBudget", () => {
+    it("derives heaps that leave off-heap headroom", () => {
+      for (const limit of [256, 512, 1024, 2048, 3072]) assert.ok(defaultHeapMb(limit) + jvmHeadroomMb(limit) <= limit, `limit ${limit}`);
+      assert.equal(defaultHeapMb(3072), 1536);
+    });
+    it("sums every service placed on a board", () => {
+      const dev = stack("dev");
+      const b = boardBudget(dev, dev.boards.find((x) => x.name === "pi-w1")!);
+      assert.deepEqual(b.services.map((s) => [s.service, s.memoryMb]), [["cassandra", 3072], ["kafka", 1024], ["health-agent", 96]]);
+      assert.equal(b.usedMb, 4192);
+      assert.equal(b.availableMb, 8192 - 768);
+    });
+    it("sizes controller-only Kafka nodes for 1 GB boards", () => {
+      const dev = stack("dev");
+      const b = boardBudget(dev, dev.boards.find((x) => x.name === "opi-m1")!);
+      assert.deepEqual(b.services.find((s) => s.service === "kafka"), { service: "kafka", memoryMb: 512, heapMb: 256 });
+    });
+  });
+
+  describe("configgen", () => {
+    const plan = planCluster(stack("dev"));
+    it("gives Cassandra its rack, seeds, heap and the rendered config path", () => {
+      const n = plan.cassandra.nodes.find((x) => x.board === "pi-w2")!;
+      assert.equal(n.env.CASSANDRA_RACK, "rack-b");
+      assert.equal(n.env.CASSANDRA_DC, "desk1");
+      assert.equal(n.env.CASSANDRA_SEEDS, "192.168.50.21,192.168.50.22,192.168.50.23,192.168.50.24");
+      assert.equal(n.env.CASSANDRA_BROADCAST_ADDRESS, "192.168.50.22");
+      assert.equal(n.env.MAX_HEAP_SIZE, "1536M");
+      assert.equal(n.env.HEAP_NEWSIZE, "384M");
+      assert.match(n.env.JVM_EXTRA_OPTS, /-Dcassandra\.config=file:\/\/\/etc\/deskcluster\/cassandra\.yaml/);
+      assert.match(n.cassandraYaml, /authenticator: PasswordAuthenticator/);
+      assert.match(n.cassandraYaml, /seeds: 192\.168\.50\.21,192\.168\.50\.22,192\.168\.50\.23,192\.168\.50\.24/);
+    });
+    it("gives controller-only Kafka nodes no advertised listeners and brokers their rack", () => {
+      const ctrl = plan.kafka.nodes.find((n) => n.board === "opi-m1")!.env;
+      assert.equal(ctrl.KAFKA_PROCESS_ROLES, "controller");
+      assert.equal(ctrl.KAFKA_ADVERTISED_LISTENERS, undefined);
+      assert.equal(ctrl.KAFKA_LISTENERS, "CONTROLLER://192.168.50.11:9093");
+      const broker = plan.kafka.nodes.find((n) => n.board === "pi-w4")!.env;
+      assert.equal(broker.KAFKA_NODE_ID, "14");
+      assert.equal(broker.KAFKA_BROKER_RACK, "rack-d");
+      assert.equal(broker.KAFKA_LOG_DIRS, "/var/lib/kafka/data");
+      assert.equal(broker.KAFKA_ADVERTISED_LISTENERS, "PLAINTEXT://192.168.50.24:9092");
+      assert.equal(broker.KAFKA_HEAP_OPTS, "-Xms512m -Xmx512m");
+    });
+    it("announces the Cassandra line Stargate joins", () => {
+      assert.equal(plan.stargate[0].coordinatorEnv.CLUSTER_VERSION, "4.0");
+      assert.equal(plan.stargate[0].coordinatorEnv.RACK_NAME, "rack-d");
+      assert.equal(plan.stargate[0].graphqlEnv.QUARKUS_GRPC_CLIENTS_BRIDGE_HOST, "192.168.50.25");
+    });
+    it("labels swarm nodes with their rack and roles", () => {
+      assert.deepEqual(plan.swarm.managers, ["opi-m1", "opi-m2", "opi-m3"]);
+      assert.equal(plan.swarm.labels["pi-w3"]["deskcluster.rack"], "rack-c");
+      assert.equal(plan.swarm.labels["pi-w3"]["deskcluster.role.cassandra"], "true");
+    });
+    it("pins the wired address with a NetworkManager keyfile, never the Wi-Fi one", () => {
+      const f = plan.boards.find((b) => b.name === "pi-w1")!.files.staticAddress!;
+      assert.match(f, /interface-name=eth0/);
+      assert.match(f, /address1=192\.168\.50\.21\/24,192\.168\.50\.1/);
+      assert.doesNotMatch(f, /192\.168\.60/);
+      assert.equal(planCluster(stack("lab")).boards[0].files.staticAddress, undefined);
+    });
+  });
+
+  describe("stacks", () => {
+    it("dev and lab pass every rule", () => {
+      assert.deepEqual(checkInventory(stack("dev")), []);
+      assert.deepEqual(checkInventory(stack("lab")), []);
+    });
+  });
+
+  describe("identityChangeFailures", () => {
+    it("refuses a new id or rack for a live node and accepts a first creation", () => {
+      assert.deepEqual(identityChangeFailures(undefined, { board: "pi-w1", nodeId: 11, rack: "rack-a" }), []);
+      assert.deepEqual(identityChangeFailures({ board: "pi-w1", nodeId: 11, rack: "rack-a" }, { board: "pi-w1", nodeId: 11, rack: "rack-a" }), []);
+      const f = identityChangeFailures({ board: "pi-w1", nodeId: 11, rack: "rack-a" }, { board: "pi-w1", nodeId: 21, rack: "rack-b" });
+      assert.deepEqual(f.map((x) => x.property), ["nodeId", "rack"]);
+      assert.match(f[0].reason, /board pi-w1, field identity\.kafka\.pi-w1: .*from 11 to 21/);
+    });
+  });
+
+  describe("heapMbFromEnv", () => {
+    it("reads the heap from each image's variable", () => {
+      assert.equal(heapMbFromEnv({ MAX_HEAP_SIZE: "1536M" }), 1536);
+      assert.equal(heapMbFromEnv({ KAFKA_HEAP_OPTS: "-Xms1g -Xmx1g" }), 1024);
+      assert.equal(heapMbFromEnv({ JAVA_OPTS: "-Xmx768m" }), 768);
+      assert.equal(heapMbFromEnv({}), undefined);
+    });
+  });
+});
