@@ -52,6 +52,9 @@ function stackPolicy(name: string, description: string, check: (view: PlanView) 
   };
 }
 
+const boardAt = (view: PlanView, address: string): string | undefined =>
+  view.inventory?.boards.find((b) => b.interfaces.some((i) => i.address === address))?.name;
+
 const withInventory = (f: (inv: Inventory) => Violation[]) => (view: PlanView) => (view.inventory ? f(view.inventory) : []);
 
 export const policies: StackValidationPolicy[] = [
@@ -67,8 +70,8 @@ export const policies: StackValidationPolicy[] = [
     withInventory(checkUniqueness)),
   stackPolicy("secrets-and-host-keys", "SSH host keys are pinned; no password or token is passed as a plain environment variable.",
     (view) => [
-      ...view.sshHosts.filter((h) => !h.hostKey).map((h) => ({ rule: "secrets", field: `${h.resource} connection.hostKey`, message: `SSH to ${h.host} without a pinned host key` })),
-      ...view.services.flatMap((s) => Object.keys(s.env).filter((k) => /PASSWORD|SECRET|TOKEN|PRIVATE_KEY/i.test(k))
+      ...view.sshHosts.filter((h) => !h.hostKey).map((h) => ({ rule: "secrets", board: boardAt(view, h.host), field: `${h.resource} connection.hostKey`, message: `SSH to ${h.host} without a pinned host key` })),
+      ...view.services.flatMap((s) => Object.keys(s.env).filter((k) => /(^|_)(PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_KEY)$/i.test(k))
         .map((k) => ({ rule: "secrets", board: s.board, field: `service ${s.name} env ${k}`, message: `${k} would be readable by anyone who can inspect the service; use a docker secret` }))),
     ]),
 ];

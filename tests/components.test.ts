@@ -1,0 +1,117 @@
+// The graph under Pulumi mocks: shape, parents, env vars, secrets and the order of Cassandra joins.
+import * as pulumi from "@pulumi/pulumi";
+import assert from "node:assert/strict";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stack } from "./helpers";
+
+interface Registered { type: string; name: string; parent: string; deps: string[]; raw: string; inputs: Record<string, unknown> }
+const secretSig = "4dabf18193072939515e22adb298388d";
+const nameOf = (urn: string) => urn.split("::").pop()!;
+const privateKey = "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAAtest\n-----END OPENSSH PRIVATE KEY-----\n";
+
+async function buildLab(): Promise<Registered[]> {
+  process.env.DESKCLUSTER_CACHE = mkdtempSync(join(tmpdir(), "deskcluster-test-"));
+  const registered: Registered[] = [];
+  await pulumi.runtime.setMocks({
+    newResource: (args) => ({
+      id: `${args.name}-id`,
+      state: {
+        ...args.inputs,
+        stdout: args.name.endsWith("-tokens") ? JSON.stringify({ manager: "SWMTKN-m", worker: "SWMTKN-w" }) : "ok",
+        ...(args.type === "random:index/randomId:RandomId" ? { b64Url: "MkU4NzA0ZTQ2YjI0NDE1Mg" } : {}),
+      },
+    }),
+    call: () => ({}),
+  }, "deskcluster", "lab", true);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const monitor = require("@pulumi/pulumi/runtime/settings").getMonitor();
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req: any, cb: unknown) => {
+    const raw = req.getObject()?.toJavaScript() ?? {};
+    registered.push({ type: req.getType(), name: req.getName(), parent: req.getParent(), deps: req.getDependenciesList(), raw: JSON.stringify(raw), inputs: raw });
+    return register(req, cb);
+  };
+  const { DeskCluster } = await import("../components/deskCluster");
+  const cluster = new DeskCluster("lab", {
+    inventory: stack("lab"),
+    ssh: { user: "pi", port: 22, privateKey: pulumi.secret(privateKey), hostKeys: pulumi.secret({ lab1: "ssh-ed25519 AAAA1", lab2: "ssh-ed25519 AAAA2", lab3: "ssh-ed25519 AAAA3", lab4: "ssh-ed25519 AAAA4" }) },
+    cassandraSuperuserPassword: pulumi.secret("s3cret-pw"),
+  });
+  await new Promise((resolve) => pulumi.all([cluster.urn, cluster.kafka.clusterId, cluster.cassandra.ready]).apply(resolve));
+  // Let the last registrations drain: the count stops changing once the graph is complete.
+  for (let last = -1; last !== registered.length;) { last = registered.length; await new Promise((r) => setTimeout(r, 300)); }
+  return registered;
+}
+
+describe("components (Pulumi mocks, lab inventory)", function () {
+  let r: Registered[];
+  const one = (name: string) => { const x = r.find((e) => e.name === name); assert.ok(x, `no resource ${name}`); return x!; };
+  before(async () => { r = await buildLab(); });
+
+  it("builds one component per board and one per service group", () => {
+    const count = (t: string) => r.filter((e) => e.type === t).length;
+    assert.equal(count("deskcluster:index:DeskCluster"), 1);
+    assert.equal(count("deskcluster:index:Board"), 4);
+    assert.equal(count("deskcluster:index:Swarm"), 1);
+    assert.equal(count("deskcluster:index:CassandraRing"), 1);
+    assert.equal(count("deskcluster:index:KafkaCluster"), 1);
+    assert.equal(count("deskcluster:index:Stargate"), 1);
+    const services = r.filter((e) => e.type === "docker:index/service:Service").map((e) => e.name).sort();
+    assert.deepEqual(services, ["cassandra-lab1", "cassandra-lab2", "cassandra-lab3", "kafka-lab1", "kafka-lab2", "kafka-lab3", "stargate-lab4", "stargate-lab4-graphql"]);
+  });
+
+  it("parents every resource to its component", () => {
+    assert.match(one("cassandra-lab2").parent, /deskcluster:index:CassandraRing::cassandra$/);
+    assert.match(one("kafka-lab1").parent, /deskcluster:index:KafkaCluster::kafka$/);
+    assert.match(one("lab3-docker").parent, /deskcluster:index:Board::lab3$/);
+    assert.match(one("swarm-join-lab2").parent, /deskcluster:index:Swarm::swarm$/);
+    for (const e of r.filter((x) => x.type !== "deskcluster:index:DeskCluster" && !x.type.startsWith("pulumi:providers:"))) assert.ok(e.parent, `${e.name} has no parent`);
+  });
+
+  it("joins Cassandra nodes one at a time, then configures auth", () => {
+    const deps = (n: string) => one(n).deps.map(nameOf);
+    assert.ok(deps("cassandra-lab2").includes("cassandra-lab1-normal"), deps("cassandra-lab2").join());
+    assert.ok(deps("cassandra-lab3").includes("cassandra-lab2-normal"), deps("cassandra-lab3").join());
+    assert.ok(!deps("cassandra-lab1").some((d) => d.endsWith("-normal")));
+    assert.ok(deps("cassandra-auth").includes("cassandra-lab3-normal"));
+    assert.ok(deps("stargate-lab4").includes("cassandra-auth"), "Stargate waits for the whole ring");
+  });
+
+  it("gives containers the model's env vars", () => {
+    const env = (n: string) => (one(n).inputs.taskSpec as any).containerSpec.env;
+    assert.equal(env("cassandra-lab2").CASSANDRA_RACK, "rack-2");
+    assert.equal(env("cassandra-lab2").CASSANDRA_SEEDS, "172.30.77.11,172.30.77.12,172.30.77.13");
+    assert.equal(env("stargate-lab4").CLUSTER_VERSION, "4.0");
+    assert.match(one("kafka-lab3").raw, /"KAFKA_NODE_ID":"3"/);
+    assert.match(one("kafka-lab3").raw, /"KAFKA_CONTROLLER_QUORUM_VOTERS":"1@172\.30\.77\.11:9093,2@172\.30\.77\.12:9093,3@172\.30\.77\.13:9093"/);
+  });
+
+  it("keeps secrets secret: keys, host keys, join tokens, the password and the cluster id", () => {
+    const isSecretAt = (e: Registered, key: string) => JSON.stringify((e.inputs as any)[key] ?? {}).includes(secretSig);
+    assert.ok(isSecretAt(one("lab1-base"), "connection"), "SSH connection (private key, host key)");
+    assert.ok(isSecretAt(one("swarm-join-lab2"), "stdin"), "join token");
+    assert.ok(isSecretAt(one("cassandra-auth"), "stdin"), "superuser password");
+    assert.ok(isSecretAt(one("kafka-lab1"), "taskSpec"), "CLUSTER_ID in the Kafka env");
+    for (const e of r) {
+      assert.ok(!e.raw.includes("s3cret-pw") || e.raw.includes(secretSig), `${e.name} carries the password in plaintext`);
+      assert.ok(!e.raw.includes("SWMTKN-") || e.raw.includes(secretSig), `${e.name} carries a join token in plaintext`);
+    }
+    assert.ok(one("swarm-join-lab2").raw.includes("SWMTKN-m"), "a manager joins with the manager token");
+    assert.ok(one("swarm-join-lab4").raw.includes("SWMTKN-w"), "a worker joins with the worker token");
+  });
+
+  it("protects the Kafka cluster id and records each node's identity", () => {
+    const ids = r.filter((e) => e.type === "pulumi-nodejs:dynamic:Resource" || e.type.includes("KafkaIdentity"));
+    assert.equal(ids.length, 3);
+    assert.equal(r.filter((e) => e.type === "random:index/randomId:RandomId").length, 1);
+  });
+
+  it("pins each service to its board with a memory limit from the budget", () => {
+    const spec = (n: string) => one(n).inputs.taskSpec as any;
+    assert.deepEqual(spec("kafka-lab2").placement.constraints, ["node.hostname==lab2"]);
+    assert.equal(spec("cassandra-lab1").resources.limits.memoryBytes, 1280 * 1024 * 1024);
+    assert.deepEqual(spec("cassandra-lab1").networksAdvanceds, [{ name: "host" }]);
+  });
+});

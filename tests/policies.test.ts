@@ -1,0 +1,90 @@
+// The policy pack's rules, called as the engine calls them, with passing and failing plans.
+import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
+import assert from "node:assert/strict";
+import { planCluster } from "../model/clusterPlan";
+import { Inventory } from "../model/inventory";
+import { deskClusterType, policies } from "../policies/deskclusterPolicies";
+import { stack } from "./helpers";
+
+function resource(type: string, name: string, props: Record<string, unknown>): PolicyResource {
+  return { type, name, urn: `urn:pulumi:test::deskcluster::${type}::${name}`, props, opts: {} as PolicyResource["opts"], dependencies: [], propertyDependencies: {} };
+}
+
+/** The resources a preview of this inventory registers, as far as the policies look at them. */
+function planResources(inv: Inventory): PolicyResource[] {
+  const plan = planCluster(inv);
+  const mb = (n: number) => n * 1024 * 1024;
+  return [
+    resource(deskClusterType, inv.cluster.name, { inventory: inv }),
+    ...plan.boards.map((b) => resource("command:remote:Command", `${b.name}-base`, { connection: { host: b.address, hostKey: "ssh-ed25519 AAAA" } })),
+    ...plan.cassandra.nodes.map((n) => resource("docker:index/service:Service", `cassandra-${n.board}`, {
+      name: `cassandra-${n.board}`,
+      taskSpec: { containerSpec: { env: n.env }, placement: { constraints: [`node.hostname==${n.board}`] }, resources: { limits: { memoryBytes: mb(plan.boards.find((b) => b.name === n.board)!.budget.services[0].memoryMb) } } },
+    })),
+  ];
+}
+
+function run(policy: StackValidationPolicy, resources: PolicyResource[]): string[] {
+  const out: string[] = [];
+  policy.validateStack({ resources, stackTags: new Map() } as never, (message?: string) => out.push(message ?? ""));
+  return out;
+}
+const policy = (name: string) => policies.find((p) => p.name === name)!;
+
+describe("policy pack", () => {
+  it("passes the dev and lab plans under every policy", () => {
+    for (const inv of [stack("dev"), stack("lab")]) {
+      for (const p of policies) assert.deepEqual(run(p, planResources(inv)), [], p.name);
+    }
+  });
+
+  it("refuses a planned address on Wi-Fi, naming board and interface", () => {
+    const inv = stack("dev");
+    const resources = planResources(inv);
+    const svc = resources.find((r) => r.name === "cassandra-pi-w2")!;
+    svc.props.taskSpec.containerSpec.env = { ...svc.props.taskSpec.containerSpec.env, CASSANDRA_BROADCAST_ADDRESS: "192.168.60.22" };
+    assert.deepEqual(run(policy("wired-ethernet"), resources), [
+      "[wired-ethernet] board pi-w2, field interfaces.wlan0: service cassandra-pi-w2 env CASSANDRA_BROADCAST_ADDRESS uses 192.168.60.22 on Wi-Fi interface wlan0; cluster traffic must be on wired Ethernet",
+    ]);
+  });
+
+  it("refuses a Wi-Fi-only board from the inventory the component received", () => {
+    const inv = stack("dev", (raw) => { raw.boards.find((b) => b.name === "pi-w5")!.interfaces = [{ name: "wlan0", kind: "wifi", address: "192.168.60.25" }]; });
+    const out = run(policy("wired-ethernet"), [resource(deskClusterType, "x", { inventory: inv })]);
+    assert.equal(out.length, 1);
+    assert.match(out[0], /^\[wired-ethernet\] board pi-w5, field interfaces: no wired interface/);
+  });
+
+  it("refuses a planned service over its board's RAM and a heap without headroom", () => {
+    const resources = planResources(stack("dev"));
+    const svc = resources.find((r) => r.name === "cassandra-pi-w1")!;
+    svc.props.taskSpec.resources.limits.memoryBytes = 8000 * 1024 * 1024;
+    svc.props.taskSpec.containerSpec.env = { ...svc.props.taskSpec.containerSpec.env, MAX_HEAP_SIZE: "7900M" };
+    const out = run(policy("memory-budget"), resources);
+    assert.ok(out.some((m) => m.startsWith("[memory-budget] board pi-w1, field service cassandra-pi-w1 heap: heap 7900 MB")), out.join("\n"));
+    assert.ok(out.some((m) => m.startsWith("[memory-budget] board pi-w1, field roles: planned services (cassandra-pi-w1 8000) need 8000 MB + 768 MB OS reserve > 8192 MB RAM")), out.join("\n"));
+  });
+
+  it("refuses a service without a memory limit", () => {
+    const resources = planResources(stack("lab"));
+    delete resources.find((r) => r.name === "cassandra-lab1")!.props.taskSpec.resources;
+    assert.match(run(policy("memory-budget"), resources).join("\n"), /board lab1, field service cassandra-lab1 limits\.memoryBytes/);
+  });
+
+  it("refuses even controllers, duplicate ids and Cassandra 5 through the shared rules", () => {
+    const even = stack("dev", (raw) => { raw.boards.find((b) => b.name === "opi-m3")!.roles = ["swarm-manager"]; });
+    assert.match(run(policy("quorum-and-placement"), [resource(deskClusterType, "x", { inventory: even })]).join("\n"), /\[quorum\] board opi-m2, field roles: 2 KRaft controllers/);
+    const dup = stack("dev", (raw) => { raw.identity.kafka["pi-w3"] = 12; });
+    assert.match(run(policy("identity"), [resource(deskClusterType, "x", { inventory: dup })]).join("\n"), /board pi-w2, field identity\.kafka\.pi-w2: Kafka node id 12/);
+    const c5 = stack("dev", (raw) => { raw.services.cassandra.version = "5.0.2"; });
+    assert.match(run(policy("architecture-and-versions"), [resource(deskClusterType, "x", { inventory: c5 })]).join("\n"), /\[versions\] board pi-w5, field services\.cassandra\.version/);
+  });
+
+  it("refuses SSH without a pinned host key and passwords in service env", () => {
+    const resources = planResources(stack("lab"));
+    delete resources.find((r) => r.name === "lab2-base")!.props.connection.hostKey;
+    resources.find((r) => r.name === "cassandra-lab3")!.props.taskSpec.containerSpec.env.CASSANDRA_PASSWORD = "cassandra";
+    const out = run(policy("secrets-and-host-keys"), resources);
+    assert.deepEqual(out.map((m) => m.split(":")[0]), ["[secrets] board lab2, field lab2-base connection.hostKey", "[secrets] board lab3, field service cassandra-lab3 env CASSANDRA_PASSWORD"]);
+  });
+});
