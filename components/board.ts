@@ -1,8 +1,9 @@
 // Board: one single-board computer made ready over SSH: hostname, hosts, address, Docker.
-import * as remote from "@pulumi/command/remote";
 import * as pulumi from "@pulumi/pulumi";
 import { baseSetupScript, dockerSetupScript } from "../model/boardScripts";
 import { BoardPlan } from "../model/clusterPlan";
+import { RemoteCommand } from "../providers/remoteCommand";
+import { SshTarget } from "../providers/sshTarget";
 import { boardConnection, SshCredentials } from "./connection";
 
 export interface BoardArgs {
@@ -13,7 +14,7 @@ export interface BoardArgs {
 export class Board extends pulumi.ComponentResource {
   public readonly name: string;
   public readonly address: string;
-  public readonly connection: ReturnType<typeof boardConnection>;
+  public readonly connection: pulumi.Output<SshTarget>;
   /** Resolves once Docker runs on the board with a working memory cgroup. */
   public readonly dockerReady: pulumi.Output<string>;
 
@@ -22,15 +23,11 @@ export class Board extends pulumi.ComponentResource {
     this.name = args.plan.name;
     this.address = args.plan.address;
     this.connection = boardConnection(args.ssh, args.plan.name, args.plan.address);
-    const base = baseSetupScript(args.plan);
-    const baseCmd = new remote.Command(`${name}-base`, {
-      connection: this.connection, create: base, update: base, triggers: [base],
-    }, { parent: this });
-    const docker = dockerSetupScript(args.plan);
-    const dockerCmd = new remote.Command(`${name}-docker`, {
-      connection: this.connection, create: docker, update: docker, triggers: [docker],
-    }, { parent: this, dependsOn: [baseCmd] });
-    this.dockerReady = dockerCmd.stdout;
+    const base = new RemoteCommand(`${name}-base`, { connection: this.connection, create: baseSetupScript(args.plan) }, { parent: this });
+    const docker = new RemoteCommand(`${name}-docker`, {
+      connection: this.connection, create: dockerSetupScript(args.plan),
+    }, { parent: this, dependsOn: [base] });
+    this.dockerReady = docker.stdout;
     this.registerOutputs({ address: this.address, dockerReady: this.dockerReady });
   }
 }

@@ -1,23 +1,23 @@
 // CassandraRing: a service per node pinned to its board, rendered cassandra.yaml, data on the
 // board's storage; nodes join one at a time, then auth gets the secret superuser password.
-import * as remote from "@pulumi/command/remote";
-import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import { cassandraConfigPath, cassandraDataPath } from "../model/cassandraConfig";
 import { ClusterPlan } from "../model/clusterPlan";
-import { serviceSizing } from "../model/memoryBudget";
 import { boardByName } from "../model/lookup";
+import { serviceSizing } from "../model/memoryBudget";
 import { cassandraAuthScript, cassandraWaitNormalScript } from "../model/serviceScripts";
+import { RemoteCommand } from "../providers/remoteCommand";
+import { SwarmObject } from "../providers/swarmObject";
 import { Board } from "./board";
 import { pinnedService } from "./swarmService";
+import { Swarm } from "./swarm";
 
 export interface CassandraRingArgs {
   readonly plan: ClusterPlan;
   readonly boards: Record<string, Board>;
-  readonly provider: docker.Provider;
   /** Services deploy once the swarm (joins, labels, network) is complete. */
-  readonly swarm: pulumi.Resource;
+  readonly swarm: Swarm;
   readonly superuserPassword: pulumi.Input<string>;
 }
 
@@ -32,33 +32,32 @@ export class CassandraRing extends pulumi.ComponentResource {
     const inv = plan.inventory;
     let previous: pulumi.Resource[] = [args.swarm];
     for (const node of plan.cassandra.nodes) {
-      const board = args.boards[node.board];
+      const board = boardByName(inv, node.board);
       const hash = createHash("sha256").update(node.cassandraYaml).digest("hex").slice(0, 12);
-      // Swarm configs are immutable: a new name per content, replaced before the old one goes.
-      const config = new docker.ServiceConfig(`${name}-${node.board}-yaml`, {
-        name: `cassandra-${node.board}-${hash}`,
-        data: Buffer.from(node.cassandraYaml).toString("base64"),
-      }, { parent: this, provider: args.provider, deleteBeforeReplace: false });
+      // Swarm configs are immutable: a new name per content, created before the old one goes.
+      const config = new SwarmObject(`${name}-${node.board}-yaml`, {
+        manager: args.swarm.manager, kind: "config",
+        spec: { Name: `cassandra-${node.board}-${hash}`, Data: Buffer.from(node.cassandraYaml).toString("base64"), Labels: { "deskcluster.board": node.board } },
+      }, { parent: this, dependsOn: [args.swarm] });
       const serviceName = `cassandra-${node.board}`;
-      const service = pinnedService({
-        name: serviceName, board: node.board, image: inv.services.cassandra.image, env: node.env,
-        memoryMb: serviceSizing(inv, boardByName(inv, node.board), "cassandra").memoryMb,
-        mounts: [{ type: "bind", source: `${boardByName(inv, node.board).storage.dataDir}/cassandra`, target: cassandraDataPath }],
-        configs: [{ configId: config.id, configName: config.name, fileName: cassandraConfigPath }],
+      const service = pinnedService(`${name}-${node.board}`, {
+        manager: args.swarm.manager, name: serviceName, board: node.board, image: inv.services.cassandra.image, env: node.env,
+        memoryMb: serviceSizing(inv, board, "cassandra").memoryMb, network: "host", endpointMode: "dnsrr",
+        mounts: [{ source: `${board.storage.dataDir}/cassandra`, target: cassandraDataPath }],
+        configs: config.id.apply((configId) => [{ configId, configName: `cassandra-${node.board}-${hash}`, fileName: cassandraConfigPath }]),
         labels: { "deskcluster.rack": node.rack },
-      }, { parent: this, provider: args.provider, dependsOn: previous });
-      const wait = new remote.Command(`${name}-${node.board}-normal`, {
-        connection: board.connection, create: cassandraWaitNormalScript(serviceName, node.address),
-        triggers: [service.id],
-      }, { parent: this, dependsOn: [service], customTimeouts: { create: "20m", update: "20m" } });
-      previous = [wait];
+      }, { parent: this, dependsOn: [...previous, config] });
+      // The next node starts only when this one is Up/Normal: Cassandra wants one join at a time.
+      previous = [new RemoteCommand(`${name}-${node.board}-normal`, {
+        connection: args.boards[node.board].connection, create: cassandraWaitNormalScript(serviceName, node.address),
+        triggers: [service.id, service.spec],
+      }, { parent: this, dependsOn: [service] })];
     }
     const first = plan.cassandra.nodes[0];
-    const auth = new remote.Command(`${name}-auth`, {
+    const auth = new RemoteCommand(`${name}-auth`, {
       connection: args.boards[first.board].connection,
       create: cassandraAuthScript(`cassandra-${first.board}`, first.address, inv.cluster.datacenter, Math.min(3, plan.cassandra.nodes.length)),
-      stdin: pulumi.secret(pulumi.interpolate`${args.superuserPassword}\n`),
-      logging: "stdout",
+      stdin: pulumi.interpolate`${args.superuserPassword}\n`,
     }, { parent: this, dependsOn: previous });
     this.contactPoints = plan.cassandra.nodes.map((n) => n.address);
     this.ready = auth.stdout;

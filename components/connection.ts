@@ -1,6 +1,6 @@
-// SSH settings shared by every command on a board: the key and the pinned host key are secrets.
-import * as command from "@pulumi/command";
+// SSH settings shared by every operation on a board; the result is one secret SshTarget.
 import * as pulumi from "@pulumi/pulumi";
+import { SshTarget } from "../providers/sshTarget";
 
 export interface SshCredentials {
   readonly user: string;
@@ -10,19 +10,10 @@ export interface SshCredentials {
   readonly hostKeys: pulumi.Input<Record<string, string>>;
 }
 
-export function boardConnection(creds: SshCredentials, board: string, address: string): command.types.input.remote.ConnectionArgs {
-  return {
-    host: address,
-    port: creds.port,
-    user: creds.user,
-    privateKey: pulumi.secret(creds.privateKey),
-    hostKey: pulumi.secret(pulumi.output(creds.hostKeys).apply((keys) => {
-      const key = keys[board];
-      if (!key) throw new Error(`board ${board}: no host key in config deskcluster:hostKeys; pin it before connecting`);
-      return key;
-    })),
-    // A booting board refuses connections for a while: retry for about five minutes.
-    dialErrorLimit: 30,
-    perDialTimeout: 10,
-  };
+export function boardConnection(creds: SshCredentials, board: string, address: string): pulumi.Output<SshTarget> {
+  return pulumi.secret(pulumi.all([creds.privateKey, creds.hostKeys]).apply(([privateKey, keys]) => {
+    const hostKey = keys[board];
+    if (!hostKey) throw new Error(`board ${board}: no host key in config deskcluster:hostKeys; pin it before connecting`);
+    return { board, host: address, port: creds.port, user: creds.user, privateKey, hostKey };
+  }));
 }

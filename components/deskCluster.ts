@@ -9,7 +9,6 @@ import { Board } from "./board";
 import { CassandraRing } from "./cassandraRing";
 import { SshCredentials } from "./connection";
 import { KafkaCluster } from "./kafkaCluster";
-import { sshFiles } from "./sshFiles";
 import { Stargate } from "./stargate";
 import { Swarm } from "./swarm";
 
@@ -36,19 +35,17 @@ export class DeskCluster extends pulumi.ComponentResource {
     const plan = planCluster(args.inventory);
     const inv = plan.inventory;
     this.boards = Object.fromEntries(plan.boards.map((b) => [b.name, new Board(b.name, { plan: b, ssh: args.ssh }, { parent: this })]));
-    const files = sshFiles(pulumi.getStack(), args.ssh.port, Object.fromEntries(plan.boards.map((b) => [b.name, b.address])), args.ssh.privateKey, args.ssh.hostKeys);
     this.swarm = new Swarm("swarm", {
       plan: plan.swarm, boards: this.boards, overlayNetwork: inv.swarm.overlayNetwork,
-      dockerSshOpts: files.sshOpts, sshUser: args.ssh.user,
     }, { parent: this, dependsOn: Object.values(this.boards) });
     this.cassandra = new CassandraRing("cassandra", {
-      plan, boards: this.boards, provider: this.swarm.provider, swarm: this.swarm,
+      plan, boards: this.boards, swarm: this.swarm,
       superuserPassword: args.cassandraSuperuserPassword,
     }, { parent: this });
-    this.kafka = new KafkaCluster("kafka", { plan, provider: this.swarm.provider, swarm: this.swarm }, { parent: this });
+    this.kafka = new KafkaCluster("kafka", { plan, swarm: this.swarm }, { parent: this });
     if (plan.stargate.length > 0) {
       this.stargate = new Stargate("stargate", {
-        plan, boards: this.boards, provider: this.swarm.provider, network: this.swarm.network, ring: this.cassandra,
+        plan, boards: this.boards, swarm: this.swarm, ring: this.cassandra,
       }, { parent: this });
     }
     this.registerOutputs({

@@ -17,8 +17,8 @@ const provider: pulumi.dynamic.ResourceProvider = {
 };
 
 export class KafkaIdentity extends pulumi.dynamic.Resource {
-  public readonly nodeId!: pulumi.Output<number>;
-  public readonly rack!: pulumi.Output<string>;
+  declare public readonly nodeId: pulumi.Output<number>;
+  declare public readonly rack: pulumi.Output<string>;
   constructor(name: string, args: NodeIdentity, opts?: pulumi.CustomResourceOptions) {
     super(provider, name, { ...args, nodeId: args.nodeId, rack: args.rack }, opts, "deskcluster", "KafkaIdentity");
   }

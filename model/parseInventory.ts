@@ -21,8 +21,8 @@ function boardName(raw: unknown, index: number): string {
 
 export function schemaViolations(raw: unknown, issues: ReadonlyArray<z.core.$ZodIssue>): Violation[] {
   // An unknown key is reported at the key itself, so a misspelling points at the word.
-  const expanded = issues.flatMap((issue) => issue.code === "unrecognized_keys"
-    ? issue.keys.map((key) => ({ ...issue, path: [...issue.path, key], message: `unknown field "${key}" (misspelt?)` }))
+  const expanded = issues.flatMap((issue): z.core.$ZodIssue[] => issue.code === "unrecognized_keys"
+    ? issue.keys.map((key) => ({ ...issue, path: [...issue.path, key], message: `unknown field "${key}" (misspelt?)` }) as z.core.$ZodIssue)
     : [issue]);
   return expanded.map((issue) => {
     const path = issue.path;

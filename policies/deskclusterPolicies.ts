@@ -10,11 +10,14 @@ import { checkQuorum } from "../model/rules/quorum";
 import { checkUniqueness } from "../model/rules/uniqueness";
 import { checkVersions } from "../model/rules/versions";
 import { checkWiredEthernet } from "../model/rules/wiredEthernet";
+import { specMemoryMb } from "../model/swarmServiceSpec";
 import { formatViolation, Violation } from "../model/violation";
+import { remoteCommandType } from "../providers/remoteCommand";
+import { swarmObjectType } from "../providers/swarmObject";
 
 export const deskClusterType = "deskcluster:index:DeskCluster";
-const serviceType = "docker:index/service:Service";
-const commandType = "command:remote:Command";
+const isService = (r: PolicyResource) => r.type === swarmObjectType("service") && r.props.spec;
+const isCommand = (r: PolicyResource) => r.type === remoteCommandType && r.props.connection;
 
 export interface PlanView {
   readonly inventory?: Inventory;
@@ -23,22 +26,18 @@ export interface PlanView {
 }
 
 function toService(r: PolicyResource): PlannedService {
-  const spec = r.props.taskSpec ?? {};
-  const constraint = ((spec.placement?.constraints ?? []) as string[]).find((c) => c.startsWith("node.hostname=="));
-  const bytes = spec.resources?.limits?.memoryBytes;
-  return {
-    name: r.props.name ?? r.name,
-    board: constraint?.slice("node.hostname==".length),
-    env: (spec.containerSpec?.env ?? {}) as Record<string, string>,
-    memoryMb: typeof bytes === "number" ? bytes / (1024 * 1024) : undefined,
-  };
+  const spec = r.props.spec;
+  const task = spec.TaskTemplate ?? {};
+  const constraint = ((task.Placement?.Constraints ?? []) as string[]).find((c) => c.startsWith("node.hostname=="));
+  const env = Object.fromEntries(((task.ContainerSpec?.Env ?? []) as string[]).map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]));
+  return { name: spec.Name ?? r.name, board: constraint?.slice("node.hostname==".length), env, memoryMb: specMemoryMb(spec) };
 }
 
 export function planView(resources: readonly PolicyResource[]): PlanView {
   return {
     inventory: resources.find((r) => r.type === deskClusterType)?.props.inventory as Inventory | undefined,
-    services: resources.filter((r) => r.type === serviceType).map(toService),
-    sshHosts: resources.filter((r) => r.type === commandType && r.props.connection?.host)
+    services: resources.filter(isService).map(toService),
+    sshHosts: resources.filter(isCommand)
       .map((r) => ({ resource: r.name, host: r.props.connection.host, hostKey: r.props.connection.hostKey })),
   };
 }

@@ -4,11 +4,14 @@ import assert from "node:assert/strict";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { swarmObjectType } from "../providers/swarmObject";
 import { stack } from "./helpers";
 
 interface Registered { type: string; name: string; parent: string; deps: string[]; raw: string; inputs: Record<string, unknown> }
 const secretSig = "4dabf18193072939515e22adb298388d";
 const nameOf = (urn: string) => urn.split("::").pop()!;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const plain = (v: any): any => (v && typeof v === "object" && secretSig in v ? v.value : v);
 const privateKey = "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAAtest\n-----END OPENSSH PRIVATE KEY-----\n";
 
 async function buildLab(): Promise<Registered[]> {
@@ -20,7 +23,7 @@ async function buildLab(): Promise<Registered[]> {
       state: {
         ...args.inputs,
         stdout: args.name.endsWith("-tokens") ? JSON.stringify({ manager: "SWMTKN-m", worker: "SWMTKN-w" }) : "ok",
-        ...(args.type === "random:index/randomId:RandomId" ? { b64Url: "MkU4NzA0ZTQ2YjI0NDE1Mg" } : {}),
+        ...(args.type === "pulumi-nodejs:dynamic/deskcluster:ClusterId" ? { clusterId: "MkU4NzA0ZTQ2YjI0NDE1Mg" } : {}),
       },
     }),
     call: () => ({}),
@@ -58,7 +61,7 @@ describe("components (Pulumi mocks, lab inventory)", function () {
     assert.equal(count("deskcluster:index:CassandraRing"), 1);
     assert.equal(count("deskcluster:index:KafkaCluster"), 1);
     assert.equal(count("deskcluster:index:Stargate"), 1);
-    const services = r.filter((e) => e.type === "docker:index/service:Service").map((e) => e.name).sort();
+    const services = r.filter((e) => e.type === swarmObjectType("service")).map((e) => e.name).sort();
     assert.deepEqual(services, ["cassandra-lab1", "cassandra-lab2", "cassandra-lab3", "kafka-lab1", "kafka-lab2", "kafka-lab3", "stargate-lab4", "stargate-lab4-graphql"]);
   });
 
@@ -80,12 +83,12 @@ describe("components (Pulumi mocks, lab inventory)", function () {
   });
 
   it("gives containers the model's env vars", () => {
-    const env = (n: string) => (one(n).inputs.taskSpec as any).containerSpec.env;
+    const env = (n: string) => Object.fromEntries((plain(one(n).inputs.spec).TaskTemplate.ContainerSpec.Env as string[]).map((e) => e.split(/=(.*)/s).slice(0, 2)));
     assert.equal(env("cassandra-lab2").CASSANDRA_RACK, "rack-2");
     assert.equal(env("cassandra-lab2").CASSANDRA_SEEDS, "172.30.77.11,172.30.77.12,172.30.77.13");
     assert.equal(env("stargate-lab4").CLUSTER_VERSION, "4.0");
-    assert.match(one("kafka-lab3").raw, /"KAFKA_NODE_ID":"3"/);
-    assert.match(one("kafka-lab3").raw, /"KAFKA_CONTROLLER_QUORUM_VOTERS":"1@172\.30\.77\.11:9093,2@172\.30\.77\.12:9093,3@172\.30\.77\.13:9093"/);
+    assert.match(one("kafka-lab3").raw, /"KAFKA_NODE_ID=3"/);
+    assert.match(one("kafka-lab3").raw, /"KAFKA_CONTROLLER_QUORUM_VOTERS=1@172\.30\.77\.11:9093,2@172\.30\.77\.12:9093,3@172\.30\.77\.13:9093"/);
   });
 
   it("keeps secrets secret: keys, host keys, join tokens, the password and the cluster id", () => {
@@ -93,7 +96,7 @@ describe("components (Pulumi mocks, lab inventory)", function () {
     assert.ok(isSecretAt(one("lab1-base"), "connection"), "SSH connection (private key, host key)");
     assert.ok(isSecretAt(one("swarm-join-lab2"), "stdin"), "join token");
     assert.ok(isSecretAt(one("cassandra-auth"), "stdin"), "superuser password");
-    assert.ok(isSecretAt(one("kafka-lab1"), "taskSpec"), "CLUSTER_ID in the Kafka env");
+    assert.ok(isSecretAt(one("kafka-lab1"), "spec"), "CLUSTER_ID in the Kafka env");
     for (const e of r) {
       assert.ok(!e.raw.includes("s3cret-pw") || e.raw.includes(secretSig), `${e.name} carries the password in plaintext`);
       assert.ok(!e.raw.includes("SWMTKN-") || e.raw.includes(secretSig), `${e.name} carries a join token in plaintext`);
@@ -103,15 +106,16 @@ describe("components (Pulumi mocks, lab inventory)", function () {
   });
 
   it("protects the Kafka cluster id and records each node's identity", () => {
-    const ids = r.filter((e) => e.type === "pulumi-nodejs:dynamic:Resource" || e.type.includes("KafkaIdentity"));
-    assert.equal(ids.length, 3);
-    assert.equal(r.filter((e) => e.type === "random:index/randomId:RandomId").length, 1);
+    const ids = r.filter((e) => e.type.endsWith(":KafkaIdentity"));
+    assert.deepEqual(ids.map((e) => [e.name, e.inputs.nodeId, e.inputs.rack]), [["kafka-lab1-identity", 1, "rack-1"], ["kafka-lab2-identity", 2, "rack-2"], ["kafka-lab3-identity", 3, "rack-3"]]);
+    assert.equal(r.filter((e) => e.type.endsWith(":ClusterId")).length, 1);
   });
 
   it("pins each service to its board with a memory limit from the budget", () => {
-    const spec = (n: string) => one(n).inputs.taskSpec as any;
-    assert.deepEqual(spec("kafka-lab2").placement.constraints, ["node.hostname==lab2"]);
-    assert.equal(spec("cassandra-lab1").resources.limits.memoryBytes, 1280 * 1024 * 1024);
-    assert.deepEqual(spec("cassandra-lab1").networksAdvanceds, [{ name: "host" }]);
+    const spec = (n: string) => plain(one(n).inputs.spec).TaskTemplate;
+    assert.deepEqual(spec("kafka-lab2").Placement.Constraints, ["node.hostname==lab2"]);
+    assert.equal(spec("cassandra-lab1").Resources.Limits.MemoryBytes, 1280 * 1024 * 1024);
+    assert.deepEqual(spec("cassandra-lab1").Networks, [{ Target: "host" }]);
+    assert.deepEqual(spec("stargate-lab4-graphql").Networks, [{ Target: "deskcluster" }]);
   });
 });

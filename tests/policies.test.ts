@@ -4,22 +4,33 @@ import assert from "node:assert/strict";
 import { planCluster } from "../model/clusterPlan";
 import { Inventory } from "../model/inventory";
 import { deskClusterType, policies } from "../policies/deskclusterPolicies";
+import { pinnedServiceSpec } from "../model/swarmServiceSpec";
+import { remoteCommandType } from "../providers/remoteCommand";
+import { swarmObjectType } from "../providers/swarmObject";
 import { stack } from "./helpers";
 
 function resource(type: string, name: string, props: Record<string, unknown>): PolicyResource {
-  return { type, name, urn: `urn:pulumi:test::deskcluster::${type}::${name}`, props, opts: {} as PolicyResource["opts"], dependencies: [], propertyDependencies: {} };
+  return {
+    type, name, urn: `urn:pulumi:test::deskcluster::${type}::${name}`, props, opts: {} as PolicyResource["opts"], dependencies: [], propertyDependencies: {},
+    isType: () => false, asType: () => undefined,
+  } as unknown as PolicyResource;
 }
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const task = (r: PolicyResource): any => r.props.spec.TaskTemplate;
+const setEnv = (r: PolicyResource, key: string, value: string) => task(r).ContainerSpec.Env.push(`${key}=${value}`);
 
 /** The resources a preview of this inventory registers, as far as the policies look at them. */
 function planResources(inv: Inventory): PolicyResource[] {
   const plan = planCluster(inv);
-  const mb = (n: number) => n * 1024 * 1024;
   return [
     resource(deskClusterType, inv.cluster.name, { inventory: inv }),
-    ...plan.boards.map((b) => resource("command:remote:Command", `${b.name}-base`, { connection: { host: b.address, hostKey: "ssh-ed25519 AAAA" } })),
-    ...plan.cassandra.nodes.map((n) => resource("docker:index/service:Service", `cassandra-${n.board}`, {
-      name: `cassandra-${n.board}`,
-      taskSpec: { containerSpec: { env: n.env }, placement: { constraints: [`node.hostname==${n.board}`] }, resources: { limits: { memoryBytes: mb(plan.boards.find((b) => b.name === n.board)!.budget.services[0].memoryMb) } } },
+    ...plan.boards.map((b) => resource(remoteCommandType, `${b.name}-base`, { create: "true", connection: { board: b.name, host: b.address, hostKey: "ssh-ed25519 AAAA" } })),
+    ...plan.cassandra.nodes.map((n) => resource(swarmObjectType("service"), `cassandra-${n.board}`, {
+      kind: "service",
+      spec: pinnedServiceSpec({
+        name: `cassandra-${n.board}`, board: n.board, image: inv.services.cassandra.image, env: n.env, network: "host", endpointMode: "dnsrr",
+        memoryMb: plan.boards.find((b) => b.name === n.board)!.budget.services[0].memoryMb,
+      }),
     })),
   ];
 }
@@ -42,7 +53,8 @@ describe("policy pack", () => {
     const inv = stack("dev");
     const resources = planResources(inv);
     const svc = resources.find((r) => r.name === "cassandra-pi-w2")!;
-    svc.props.taskSpec.containerSpec.env = { ...svc.props.taskSpec.containerSpec.env, CASSANDRA_BROADCAST_ADDRESS: "192.168.60.22" };
+    task(svc).ContainerSpec.Env = task(svc).ContainerSpec.Env.filter((e: string) => !e.startsWith("CASSANDRA_BROADCAST_ADDRESS="));
+    setEnv(svc, "CASSANDRA_BROADCAST_ADDRESS", "192.168.60.22");
     assert.deepEqual(run(policy("wired-ethernet"), resources), [
       "[wired-ethernet] board pi-w2, field interfaces.wlan0: service cassandra-pi-w2 env CASSANDRA_BROADCAST_ADDRESS uses 192.168.60.22 on Wi-Fi interface wlan0; cluster traffic must be on wired Ethernet",
     ]);
@@ -58,8 +70,9 @@ describe("policy pack", () => {
   it("refuses a planned service over its board's RAM and a heap without headroom", () => {
     const resources = planResources(stack("dev"));
     const svc = resources.find((r) => r.name === "cassandra-pi-w1")!;
-    svc.props.taskSpec.resources.limits.memoryBytes = 8000 * 1024 * 1024;
-    svc.props.taskSpec.containerSpec.env = { ...svc.props.taskSpec.containerSpec.env, MAX_HEAP_SIZE: "7900M" };
+    task(svc).Resources.Limits.MemoryBytes = 8000 * 1024 * 1024;
+    task(svc).ContainerSpec.Env = task(svc).ContainerSpec.Env.filter((e: string) => !e.startsWith("MAX_HEAP_SIZE="));
+    setEnv(svc, "MAX_HEAP_SIZE", "7900M");
     const out = run(policy("memory-budget"), resources);
     assert.ok(out.some((m) => m.startsWith("[memory-budget] board pi-w1, field service cassandra-pi-w1 heap: heap 7900 MB")), out.join("\n"));
     assert.ok(out.some((m) => m.startsWith("[memory-budget] board pi-w1, field roles: planned services (cassandra-pi-w1 8000) need 8000 MB + 768 MB OS reserve > 8192 MB RAM")), out.join("\n"));
@@ -67,7 +80,7 @@ describe("policy pack", () => {
 
   it("refuses a service without a memory limit", () => {
     const resources = planResources(stack("lab"));
-    delete resources.find((r) => r.name === "cassandra-lab1")!.props.taskSpec.resources;
+    delete task(resources.find((r) => r.name === "cassandra-lab1")!).Resources;
     assert.match(run(policy("memory-budget"), resources).join("\n"), /board lab1, field service cassandra-lab1 limits\.memoryBytes/);
   });
 
@@ -83,7 +96,7 @@ describe("policy pack", () => {
   it("refuses SSH without a pinned host key and passwords in service env", () => {
     const resources = planResources(stack("lab"));
     delete resources.find((r) => r.name === "lab2-base")!.props.connection.hostKey;
-    resources.find((r) => r.name === "cassandra-lab3")!.props.taskSpec.containerSpec.env.CASSANDRA_PASSWORD = "cassandra";
+    setEnv(resources.find((r) => r.name === "cassandra-lab3")!, "CASSANDRA_PASSWORD", "cassandra");
     const out = run(policy("secrets-and-host-keys"), resources);
     assert.deepEqual(out.map((m) => m.split(":")[0]), ["[secrets] board lab2, field lab2-base connection.hostKey", "[secrets] board lab3, field service cassandra-lab3 env CASSANDRA_PASSWORD"]);
   });
