@@ -44,7 +44,7 @@ export class CassandraRing extends pulumi.ComponentResource {
         manager: args.swarm.manager, name: serviceName, board: node.board, image: inv.services.cassandra.image, env: node.env,
         memoryMb: serviceSizing(inv, board, "cassandra").memoryMb, network: "host", endpointMode: "dnsrr",
         mounts: [{ source: `${board.storage.dataDir}/cassandra`, target: cassandraDataPath }],
-        configs: config.id.apply((configId) => [{ configId, configName: `cassandra-${node.board}-${hash}`, fileName: cassandraConfigPath }]),
+        configs: [{ configName: `cassandra-${node.board}-${hash}`, fileName: cassandraConfigPath }],
         labels: { "deskcluster.rack": node.rack },
       }, { parent: this, dependsOn: [...previous, config] });
       // The next node starts only when this one is Up/Normal: Cassandra wants one join at a time.

@@ -26,11 +26,11 @@ export class DeskCluster extends pulumi.ComponentResource {
   public readonly stargate?: Stargate;
 
   constructor(name: string, args: DeskClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-    const violations = checkInventory(args.inventory);
+    // DESKCLUSTER_POLICY_ONLY lets tests prove the policy pack refuses on its own.
+    const violations = process.env.DESKCLUSTER_POLICY_ONLY === "1" ? [] : checkInventory(args.inventory);
     if (violations.length > 0) {
       throw new Error(`inventory refused, nothing was changed:\n${violations.map((v) => `  ${formatViolation(v)}`).join("\n")}`);
     }
-    // The inventory is the component's input, so the policy pack checks the same data.
     super("deskcluster:index:DeskCluster", name, { inventory: args.inventory }, opts);
     const plan = planCluster(args.inventory);
     const inv = plan.inventory;
@@ -48,7 +48,9 @@ export class DeskCluster extends pulumi.ComponentResource {
         plan, boards: this.boards, swarm: this.swarm, ring: this.cassandra,
       }, { parent: this });
     }
+    // The inventory is also an output: the policy pack checks the very data the graph came from.
     this.registerOutputs({
+      inventory: args.inventory,
       cassandraContactPoints: this.cassandra.contactPoints,
       kafkaBootstrapServers: this.kafka.bootstrapServers,
       graphqlUrls: this.stargate?.graphqlUrls ?? [],

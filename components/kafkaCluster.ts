@@ -32,7 +32,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
       const identity = new KafkaIdentity(`${name}-${node.board}-identity`, { board: node.board, nodeId: node.nodeId!, rack: node.rack }, { parent: this });
       return pinnedService(`${name}-${node.board}`, {
         manager: args.swarm.manager, name: `kafka-${node.board}`, board: node.board, image: inv.services.kafka.image,
-        env: this.clusterId.apply((clusterId) => ({ ...node.env, CLUSTER_ID: clusterId })), secretEnv: true,
+        env: node.env, secretEnv: { CLUSTER_ID: this.clusterId },
         memoryMb: serviceSizing(inv, board, "kafka").memoryMb, network: "host", endpointMode: "dnsrr",
         mounts: [{ source: `${board.storage.dataDir}/kafka`, target: kafkaDataPath }],
         labels: { "deskcluster.rack": node.rack, "deskcluster.kafka.node-id": String(node.nodeId) },

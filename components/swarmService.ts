@@ -4,16 +4,13 @@ import { PinnedServiceSpecArgs, pinnedServiceSpec } from "../model/swarmServiceS
 import { SshTarget } from "../providers/sshTarget";
 import { SwarmObject } from "../providers/swarmObject";
 
-export type PinnedServiceArgs = Omit<PinnedServiceSpecArgs, "env" | "configs"> & {
+export type PinnedServiceArgs = PinnedServiceSpecArgs & {
   readonly manager: pulumi.Input<SshTarget>;
-  readonly env: pulumi.Input<Record<string, string>>;
-  readonly configs?: pulumi.Input<PinnedServiceSpecArgs["configs"]>;
-  /** Env carries a secret (for example CLUSTER_ID): keep the spec encrypted in state. */
-  readonly secretEnv?: boolean;
+  /** Env vars that are secrets (for example CLUSTER_ID): kept out of the readable spec. */
+  readonly secretEnv?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 };
 
 export function pinnedService(resourceName: string, args: PinnedServiceArgs, opts: pulumi.CustomResourceOptions): SwarmObject {
   const { manager, secretEnv, ...rest } = args;
-  const spec = pulumi.all([rest.env, rest.configs]).apply(([env, configs]) => pinnedServiceSpec({ ...rest, env, configs }));
-  return new SwarmObject(resourceName, { manager, kind: "service", spec, secretSpec: secretEnv }, opts);
+  return new SwarmObject(resourceName, { manager, kind: "service", spec: pinnedServiceSpec(rest), secretEnv }, opts);
 }

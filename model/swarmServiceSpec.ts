@@ -3,7 +3,7 @@
 // Pure, so the policy pack and tests read the same limits the engine gets.
 
 export interface ServiceMount { readonly source: string; readonly target: string }
-export interface ServiceConfigFile { readonly configId: string; readonly configName: string; readonly fileName: string }
+export interface ServiceConfigFile { readonly configName: string; readonly fileName: string }
 export interface ServicePort { readonly target: number; readonly published: number; readonly mode: "ingress" | "host" }
 
 export interface PinnedServiceSpecArgs {
@@ -37,7 +37,7 @@ export function pinnedServiceSpec(a: PinnedServiceSpecArgs): ServiceSpec {
         Image: a.image,
         Env: Object.entries(a.env).sort(([x], [y]) => x.localeCompare(y)).map(([k, v]) => `${k}=${v}`),
         Mounts: (a.mounts ?? []).map((m) => ({ Type: "bind", Source: m.source, Target: m.target })),
-        Configs: (a.configs ?? []).map((c) => ({ ConfigID: c.configId, ConfigName: c.configName, File: { Name: c.fileName, UID: "0", GID: "0", Mode: 0o444 } })),
+        Configs: (a.configs ?? []).map((c) => ({ ConfigName: c.configName, File: { Name: c.fileName, UID: "0", GID: "0", Mode: 0o444 } })),
         StopGracePeriod: seconds(60),
       },
       Networks: [{ Target: a.network }],

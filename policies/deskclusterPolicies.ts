@@ -33,7 +33,19 @@ function toService(r: PolicyResource): PlannedService {
   return { name: spec.Name ?? r.name, board: constraint?.slice("node.hostname==".length), env, memoryMb: specMemoryMb(spec) };
 }
 
-export function planView(resources: readonly PolicyResource[]): PlanView {
+// The policy SDK hands props behind a Proxy that throws on values unknown during preview and
+// trips over Array methods on current Node versions. Copy what is known into plain data;
+// an unknown value (an id not created yet) becomes undefined, which no rule depends on.
+function known(v: unknown): unknown {
+  if (v === null || typeof v !== "object") return v;
+  const read = (k: string | number) => { try { return known((v as Record<string | number, unknown>)[k]); } catch { return undefined; } };
+  if (Array.isArray(v)) { const out: unknown[] = []; for (let i = 0; i < v.length; i++) out.push(read(i)); return out; }
+  return Object.fromEntries(Object.keys(v).map((k) => [k, read(k)]));
+}
+const plainProps = (r: PolicyResource): PolicyResource => ({ ...r, props: known(r.props) as PolicyResource["props"] });
+
+export function planView(input: readonly PolicyResource[]): PlanView {
+  const resources = input.map(plainProps);
   return {
     inventory: resources.find((r) => r.type === deskClusterType)?.props.inventory as Inventory | undefined,
     services: resources.filter(isService).map(toService),

@@ -15,13 +15,45 @@ export interface SwarmObjectInputs {
   kind: SwarmObjectKind;
   /** The Docker Engine API body: ServiceSpec, ConfigSpec or NetworkCreateRequest. */
   spec: Record<string, unknown> & { Name: string };
+  /** Secret env vars (for example CLUSTER_ID), merged into the spec only on the way to the engine. */
+  secretEnv?: Record<string, string>;
+}
+
+// Preview hands providers this sentinel for values not known yet.
+const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+function engineSpec(i: SwarmObjectInputs): Record<string, unknown> {
+  if (i.kind !== "service" || !i.secretEnv) return i.spec;
+  const task = i.spec.TaskTemplate as { ContainerSpec: { Env?: string[] } };
+  const env = [...(task.ContainerSpec.Env ?? []), ...Object.entries(i.secretEnv).map(([k, v]) => `${k}=${v}`)];
+  return { ...i.spec, TaskTemplate: { ...task, ContainerSpec: { ...task.ContainerSpec, Env: env } } };
+}
+const sameDesired = (a: SwarmObjectInputs, b: SwarmObjectInputs) =>
+  JSON.stringify([a.spec, a.secretEnv ?? null]) === JSON.stringify([b.spec, b.secretEnv ?? null]);
+
+type Docker = Parameters<Parameters<typeof withDocker>[1]>[0];
+type ConfigRef = { ConfigID?: string; ConfigName: string };
+
+// Specs name their configs only (so they are known at preview); the id is looked up here.
+async function resolveConfigs(d: Docker, spec: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const task = spec.TaskTemplate as { ContainerSpec?: { Configs?: ConfigRef[] } } | undefined;
+  const refs = task?.ContainerSpec?.Configs ?? [];
+  if (refs.every((c) => c.ConfigID)) return spec;
+  const all = (await d.listConfigs()) as unknown as { ID: string; Spec: { Name: string } }[];
+  const Configs = refs.map((c) => {
+    const found = all.find((x) => x.Spec.Name === c.ConfigName);
+    if (!found) throw new Error(`service ${String(spec.Name)}: config ${c.ConfigName} does not exist on the swarm`);
+    return { ...c, ConfigID: found.ID };
+  });
+  return { ...spec, TaskTemplate: { ...task, ContainerSpec: { ...task!.ContainerSpec, Configs } } };
 }
 
 async function createObject(i: SwarmObjectInputs): Promise<string> {
   return withDocker(i.manager, async (d) => {
-    if (i.kind === "service") return ((await d.createService(i.spec as never)) as unknown as { id: string }).id;
-    if (i.kind === "config") return ((await d.createConfig(i.spec as never)) as unknown as { id: string }).id;
-    return (await d.createNetwork(i.spec as never)).id;
+    const spec = (await resolveConfigs(d, engineSpec(i))) as never;
+    if (i.kind === "service") return ((await d.createService(spec)) as unknown as { id: string }).id;
+    if (i.kind === "config") return ((await d.createConfig(spec)) as unknown as { id: string }).id;
+    return (await d.createNetwork(spec)).id;
   });
 }
 
@@ -39,11 +71,11 @@ async function removeObject(i: SwarmObjectInputs, id: string): Promise<void> {
 export const swarmObjectProvider: pulumi.dynamic.ResourceProvider = {
   async check(_olds: SwarmObjectInputs, news: SwarmObjectInputs) {
     const failures = sshTargetFailures(news.manager, "manager");
-    if (!news.spec?.Name) failures.push({ property: "spec", reason: `${news.kind}: field spec.Name: missing` });
+    if (news.spec !== (unknown as never) && !news.spec?.Name) failures.push({ property: "spec", reason: `${news.kind}: field spec.Name: missing` });
     return { inputs: news, failures };
   },
   async diff(_id: string, olds: SwarmObjectInputs, news: SwarmObjectInputs) {
-    const specChanged = JSON.stringify(olds.spec) !== JSON.stringify(news.spec);
+    const specChanged = !sameDesired(olds, news);
     const moved = olds.manager.host !== news.manager.host;
     const immutable = news.kind !== "service" || olds.spec.Name !== news.spec.Name;
     const rekeyed = olds.manager.privateKey !== news.manager.privateKey || olds.manager.hostKey !== news.manager.hostKey || moved;
@@ -53,11 +85,11 @@ export const swarmObjectProvider: pulumi.dynamic.ResourceProvider = {
     return { id: await createObject(inputs), outs: inputs };
   },
   async update(id: string, olds: SwarmObjectInputs, news: SwarmObjectInputs) {
-    if (JSON.stringify(olds.spec) !== JSON.stringify(news.spec)) {
+    if (!sameDesired(olds, news)) {
       await withDocker(news.manager, async (d) => {
         const svc = d.getService(id);
         const current = (await svc.inspect()) as { Version: { Index: number } };
-        await svc.update({ ...news.spec, version: current.Version.Index } as never);
+        await svc.update({ ...(await resolveConfigs(d, engineSpec(news))), version: current.Version.Index } as never);
       });
     }
     return { outs: news };
@@ -84,7 +116,8 @@ export interface SwarmObjectArgs {
   manager: pulumi.Input<SshTarget>;
   kind: SwarmObjectKind;
   spec: pulumi.Input<Record<string, unknown> & { Name: string }>;
-  /** Config data and env with secrets stay encrypted in state. */
+  secretEnv?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Config data with secrets stays encrypted in state. */
   secretSpec?: boolean;
 }
 
@@ -92,8 +125,9 @@ export class SwarmObject extends pulumi.dynamic.Resource {
   declare public readonly kind: pulumi.Output<SwarmObjectKind>;
   declare public readonly spec: pulumi.Output<Record<string, unknown>>;
   constructor(name: string, args: SwarmObjectArgs, opts?: pulumi.CustomResourceOptions) {
-    const secrets = ["manager", ...(args.secretSpec ? ["spec"] : [])];
-    super(swarmObjectProvider, name, { manager: pulumi.secret(args.manager), kind: args.kind, spec: args.spec }, {
+    const secrets = ["manager", "secretEnv", ...(args.secretSpec ? ["spec"] : [])];
+    const secretEnv = args.secretEnv === undefined ? undefined : pulumi.secret(args.secretEnv);
+    super(swarmObjectProvider, name, { manager: pulumi.secret(args.manager), kind: args.kind, spec: args.spec, secretEnv }, {
       ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secrets],
     }, "deskcluster", typeName(args.kind));
   }

@@ -96,7 +96,8 @@ describe("components (Pulumi mocks, lab inventory)", function () {
     assert.ok(isSecretAt(one("lab1-base"), "connection"), "SSH connection (private key, host key)");
     assert.ok(isSecretAt(one("swarm-join-lab2"), "stdin"), "join token");
     assert.ok(isSecretAt(one("cassandra-auth"), "stdin"), "superuser password");
-    assert.ok(isSecretAt(one("kafka-lab1"), "spec"), "CLUSTER_ID in the Kafka env");
+    assert.ok(isSecretAt(one("kafka-lab1"), "secretEnv") && one("kafka-lab1").raw.includes("MkU4NzA0ZTQ2YjI0NDE1Mg"), "CLUSTER_ID for the Kafka env");
+    assert.ok(!JSON.stringify(one("kafka-lab1").inputs.spec).includes("CLUSTER_ID"), "the readable spec has no CLUSTER_ID");
     for (const e of r) {
       assert.ok(!e.raw.includes("s3cret-pw") || e.raw.includes(secretSig), `${e.name} carries the password in plaintext`);
       assert.ok(!e.raw.includes("SWMTKN-") || e.raw.includes(secretSig), `${e.name} carries a join token in plaintext`);
