@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh machine: npm packages, the Pulumi toolchain, compile,
+# unit + component + policy + real-preview tests, then the lab end to end.
+# Everything it installs is cached outside the repository and reused on the next run.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+export PATH="$PATH:/usr/local/go/bin"
+LOGDIR=$(mktemp -d)
+passed=0 failed=0
+t() { date +%s; }
+T0=$(t)
+
+echo "== npm packages"
+lock=$(sha256sum package-lock.json | cut -c1-16)
+if [ "$(cat node_modules/.deskcluster-lock 2>/dev/null)" != "$lock" ]; then
+  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && echo "$lock" >node_modules/.deskcluster-lock
+fi
+echo "== toolchain"
+s=$(t); bash scripts/toolchain/ensure.sh; echo "toolchain: $(( $(t) - s ))s"
+echo "== compile"
+npx --no-install tsc -p tsconfig.json
+
+suite() { # name, mocha args...
+  local name=$1; shift
+  echo "== $name"
+  local log="$LOGDIR/$name.log" rc=0
+  DESKCLUSTER_SKIP_BUILD=1 npx --no-install mocha "$@" 2>&1 | tee "$log" || rc=$?
+  local p f
+  p=$(grep -Eo '^ +[0-9]+ passing' "$log" | grep -Eo '[0-9]+' || echo 0)
+  f=$(grep -Eo '^ +[0-9]+ failing' "$log" | grep -Eo '[0-9]+' || echo 0)
+  [ "$rc" = 0 ] || [ "$f" != 0 ] || f=1 # a crash before the summary counts as a failure
+  passed=$((passed + p)); failed=$((failed + f))
+}
+suite unit-and-preview
+if [ "${DESKCLUSTER_SKIP_LAB:-}" = 1 ]; then
+  echo "== lab end to end: skipped by DESKCLUSTER_SKIP_LAB=1"
+elif [ -f tests/lab/e2e.test.ts ]; then
+  s=$(t); suite lab-e2e --config tests/lab/.mocharc.json; echo "lab end to end: $(( $(t) - s ))s"
+fi
+echo "== total $(( $(t) - T0 ))s"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

@@ -1,0 +1,52 @@
+// Runs the real engine: `scripts/preview.sh STACK --json` with the policy pack.
+import { execFileSync, spawnSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export const root = join(__dirname, "..");
+
+export interface PreviewResult { ok: boolean; json: any; text: string }
+
+/** With json false the text output is kept: Pulumi 3.64 leaves policy violations out of --json. */
+export function preview(stack: string, args: string[] = [], env: Record<string, string> = {}, asJson = true): PreviewResult {
+  const r = spawnSync("bash", [join(root, "scripts/preview.sh"), stack, ...(asJson ? ["--json"] : []), ...args], {
+    cwd: root, encoding: "utf8", env: { ...process.env, DESKCLUSTER_SKIP_BUILD: "1", ...env }, maxBuffer: 64 << 20,
+  });
+  let json: any;
+  try { json = JSON.parse(r.stdout); } catch { json = undefined; }
+  return { ok: r.status === 0, json, text: `${r.stdout}\n${r.stderr}` };
+}
+
+/** A copy of a stack's config with another inventory file: what a PR that edits it previews. */
+export function configWithInventory(stack: string, inventory: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), "deskcluster-cfg-")), `Pulumi.${stack}.yaml`);
+  writeFileSync(file, readFileSync(join(root, `Pulumi.${stack}.yaml`), "utf8").replace(/deskcluster:inventory: .*/, `deskcluster:inventory: ${inventory}`));
+  return file;
+}
+
+/** Throwaway lab secrets (a key pair, host keys, a password): the lab preview needs no board. */
+export function throwawayLabConfig(): string {
+  const dir = mkdtempSync(join(tmpdir(), "deskcluster-lab-"));
+  const keys: Record<string, string> = {};
+  execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", join(dir, "id")]);
+  for (const b of ["lab1", "lab2", "lab3", "lab4"]) {
+    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", join(dir, b)]);
+    keys[b] = readFileSync(join(dir, `${b}.pub`), "utf8").split(" ").slice(0, 2).join(" ");
+  }
+  writeFileSync(join(dir, "hostkeys.json"), JSON.stringify(keys));
+  copyFileSync(join(root, "Pulumi.lab.yaml"), join(dir, "Pulumi.lab.yaml"));
+  execFileSync("bash", [join(root, "lab/stackConfig.sh"), join(dir, "Pulumi.lab.yaml"), join(dir, "id"), join(dir, "hostkeys.json"), join(dir, "password")], { cwd: root, stdio: "ignore" });
+  return join(dir, "Pulumi.lab.yaml");
+}
+
+/** What a reviewer needs to see change: resource types and names, op by op, sorted. */
+export function graphSnapshot(json: any): { counts: Record<string, number>; resources: string[] } {
+  const steps = (json.steps as any[]).map((s) => ({ op: s.op as string, type: s.urn.split("::")[2] as string, name: s.urn.split("::")[3] as string }));
+  const counts: Record<string, number> = {};
+  for (const s of steps) counts[s.type] = (counts[s.type] ?? 0) + 1;
+  return {
+    counts: Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b))),
+    resources: steps.map((s) => `${s.op} ${s.type} ${s.name}`).sort(),
+  };
+}
