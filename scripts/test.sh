@@ -12,10 +12,7 @@ t() { date +%s; }
 T0=$(t)
 
 echo "== npm packages"
-lock=$(sha256sum package-lock.json | cut -c1-16)
-if [ "$(cat node_modules/.deskcluster-lock 2>/dev/null)" != "$lock" ]; then
-  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && echo "$lock" >node_modules/.deskcluster-lock
-fi
+bash scripts/npmDeps.sh
 echo "== toolchain"
 s=$(t); bash scripts/toolchain/ensure.sh; echo "toolchain: $(( $(t) - s ))s"
 echo "== compile"

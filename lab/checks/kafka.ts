@@ -1,0 +1,40 @@
+// Kafka: the KRaft quorum as kafka-metadata-quorum reports it, and a topic with replication 3
+// and min ISR 2 that takes acks=all writes and gives them back through kafkajs.
+import { Kafka, logLevel } from "kafkajs";
+import { containerOf, LabContext } from "./labContext";
+
+export interface Quorum { leaderId: number; voters: number[] }
+
+export async function kraftQuorum(ctx: LabContext, board: string, bootstrap: string): Promise<Quorum> {
+  const out = await ctx.sh(board, `sudo docker exec ${containerOf(`kafka-${board}`)} kafka-metadata-quorum --bootstrap-server ${bootstrap} describe --status`);
+  const leader = /LeaderId:\s+(\d+)/.exec(out);
+  const voters = /CurrentVoters:\s+\[([^\]]*)\]/.exec(out);
+  if (!leader || !voters) throw new Error(`kafka-metadata-quorum on ${board} said:\n${out}`);
+  const ids = [...voters[1].matchAll(/(?:"id":\s*)?(\d+)/g)].map((m) => Number(m[1]));
+  return { leaderId: Number(leader[1]), voters: [...new Set(ids)].sort((a, b) => a - b) };
+}
+
+export async function roundTrip(bootstrap: string[], topic: string, count: number): Promise<{ produced: number; consumed: number; isr: number }> {
+  const kafka = new Kafka({ clientId: "deskcluster-check", brokers: bootstrap, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 3, configEntries: [{ name: "min.insync.replicas", value: "2" }] }], waitForLeaders: true });
+  const meta = await admin.fetchTopicMetadata({ topics: [topic] });
+  const isr = Math.min(...meta.topics[0].partitions.map((p) => p.isr.length));
+  await admin.disconnect();
+  const producer = kafka.producer({ idempotent: true });
+  await producer.connect();
+  const sent = Array.from({ length: count }, (_, i) => ({ key: `k${i}`, value: `check-${i}` }));
+  await producer.send({ topic, acks: -1, messages: sent });
+  await producer.disconnect();
+  const consumer = kafka.consumer({ groupId: `${topic}-reader` });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  const seen = new Set<string>();
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`read ${seen.size}/${count} records from ${topic} in 60s`)), 60_000);
+    void consumer.run({ eachMessage: async ({ message }) => { seen.add(String(message.value)); if (seen.size >= count) { clearTimeout(timer); resolve(); } } });
+  });
+  await consumer.disconnect();
+  return { produced: count, consumed: seen.size, isr };
+}

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Tears the lab down: `pulumi destroy` while the boards still answer (proves destroy works),
+# forgets the lab stack's state, then removes exactly what the lab created.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+export PATH="$PATH:/usr/local/go/bin"
+LAB=${DESKCLUSTER_LAB:-deskcluster-lab}
+DIR=${DESKCLUSTER_CACHE:-$HOME/.cache/deskcluster}/lab/$LAB
+if [ -f "$DIR/Pulumi.lab.yaml" ] && bash scripts/toolchain/ensure.sh >/dev/null; then
+  . scripts/toolchain/env.sh
+  STACK=lab . scripts/stackEnv.sh
+  npx --no-install tsc -p tsconfig.json
+  # The cluster id is protected against accidental replacement; a lab teardown is deliberate.
+  pulumi state unprotect --stack lab --all --yes >/dev/null 2>&1 || true
+  pulumi destroy --stack lab --config-file "$DIR/Pulumi.lab.yaml" --yes --non-interactive --skip-preview --suppress-outputs \
+    || echo "lab down: destroy failed; removing the boards anyway" >&2
+  pulumi stack rm lab --force --yes >/dev/null 2>&1 || true
+fi
+bash lab/registry.sh down --name "$LAB"
+bash lab/boards.sh down --name "$LAB"

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The main command: from a fresh clone, build what is missing, start the simulated boards,
+# `pulumi up` the lab stack (the same program a real desk runs), print the health summary
+# and the timings. Rerunning converges again (a no-op when nothing changed).
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+export PATH="$PATH:/usr/local/go/bin"
+LAB=${DESKCLUSTER_LAB:-deskcluster-lab}
+export DESKCLUSTER_LAB=$LAB
+CACHE=${DESKCLUSTER_CACHE:-$HOME/.cache/deskcluster}
+DIR=$CACHE/lab/$LAB
+TIMES=()
+step() { local name=$1 s=$SECONDS; shift; echo "== $name"; "$@"; TIMES+=("$name: $((SECONDS - s))s"); }
+
+step "npm packages" bash scripts/npmDeps.sh
+step "toolchain" bash scripts/toolchain/ensure.sh
+step "docker engine" bash lab/engine.sh
+images() {
+  bash lab/base.sh bullseye
+  bash lab/base.sh bookworm
+  bash lab/boards/build.sh
+  bash lab/images/cassandra/build.sh
+  bash lab/images/kafka/build.sh
+  bash lab/images/stargate-coordinator/build.sh
+  bash lab/images/stargate-graphqlapi/build.sh
+}
+step "images" images
+step "boards" bash lab/boards.sh up --name "$LAB"
+push() {
+  bash lab/registry.sh up --name "$LAB"
+  # Every service image the lab inventory names goes to the boards' registry mirror.
+  mapfile -t wanted < <(node -e 'const y=require("yaml");const s=y.parse(require("fs").readFileSync("stacks/lab.yaml","utf8")).services;
+    const out=[s.cassandra.image,s.kafka.image,s.stargate?.coordinator.image,s.stargate?.graphql.image].filter(Boolean);console.log(out.join("\n"))')
+  bash lab/registry.sh push "${wanted[@]}"
+}
+step "registry" push
+config() {
+  bash lab/stackConfig.sh "$DIR/Pulumi.lab.yaml" "$DIR/id_ed25519" "$DIR/hostkeys.json" "$DIR/cassandra-password"
+}
+step "stack config" config
+. scripts/toolchain/env.sh
+STACK=lab . scripts/stackEnv.sh
+npx --no-install tsc -p tsconfig.json
+converge() { pulumi up --stack lab --config-file "$DIR/Pulumi.lab.yaml" --policy-pack policies --yes --non-interactive --skip-preview --suppress-outputs; }
+step "converge (pulumi up)" converge
+step "health" npx --no-install ts-node --transpile-only lab/checks/summary.ts
+echo "== timings"; printf '  %s\n' "${TIMES[@]}"
