@@ -1,0 +1,76 @@
+// The SSH path every board operation takes, against an in-process ssh2 server on loopback:
+// the pinned host key is required, a wrong one is refused, stdin reaches the command, a
+// failing command reports its board and stderr, and an absent board times out by name.
+import assert from "node:assert/strict";
+import { AddressInfo } from "node:net";
+import { Server, utils } from "ssh2";
+import { remoteCommandProvider } from "../providers/remoteCommand";
+import { openSession, runOn } from "../providers/sshSession";
+import { SshTarget, sshTargetFailures } from "../providers/sshTarget";
+
+const hostKey = utils.generateKeyPairSync("ed25519");
+const otherHostKey = utils.generateKeyPairSync("ed25519");
+const userKey = utils.generateKeyPairSync("ed25519");
+const pub = (k: { public: string }) => k.public.trim().split(" ").slice(0, 2).join(" ");
+
+function startServer(): Promise<{ server: Server; port: number }> {
+  const server = new Server({ hostKeys: [hostKey.private] }, (client) => {
+    client.on("error", () => undefined); // a refused client disconnects mid-handshake
+    client.on("authentication", (ctx) => (ctx.method === "publickey" && ctx.username === "pi" ? ctx.accept() : ctx.reject(["publickey"])));
+    client.on("session", (accept) => accept().on("exec", (acc, _rej, info) => {
+      const ch = acc();
+      let input = "";
+      ch.on("data", (d: Buffer) => (input += d.toString()));
+      ch.on("end", () => {
+        if (info.command === "fail") { ch.stderr.write("disk full\n"); ch.exit(3); } else { ch.write(`ran ${info.command} with ${input.trim()}`); ch.exit(0); }
+        ch.end();
+      });
+    }));
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ server, port: (server.address() as AddressInfo).port })));
+}
+
+describe("SSH to a board (ssh2, pinned host key)", () => {
+  let server: Server;
+  let target: SshTarget;
+  before(async () => {
+    const s = await startServer();
+    server = s.server;
+    target = { board: "lab9", host: "127.0.0.1", port: s.port, user: "pi", privateKey: userKey.private, hostKey: pub(hostKey) };
+  });
+  after(() => server.close());
+
+  it("runs a command with its secret on stdin, not on the command line", async () => {
+    assert.equal((await runOn(target, "join", "SWMTKN-x\n")).stdout, "ran join with SWMTKN-x");
+  });
+
+  it("refuses a server whose host key is not the pinned one", async () => {
+    await assert.rejects(runOn({ ...target, hostKey: pub(otherHostKey) }, "true"), /board lab9 \(127\.0\.0\.1\): host key does not match the pinned ssh-ed25519 key/);
+  });
+
+  it("reports a failing command with its board, exit code and stderr", async () => {
+    await assert.rejects(runOn(target, "fail"), /board lab9: command exited 3\ndisk full/);
+  });
+
+  it("gives up on an unreachable board by name after its deadline", async () => {
+    const closed = { ...target, port: 1 };
+    await assert.rejects(openSession(closed, 1500), /board lab9 \(127\.0\.0\.1:1\): unreachable over SSH for 2s/);
+  });
+
+  it("checks connection fields before dialling, naming board and field", () => {
+    assert.deepEqual(sshTargetFailures({ ...target, hostKey: "AAAA" }).map((f) => f.reason), ["board lab9, field connection.hostKey: not `<type> <base64>`; host keys are pinned, never skipped"]);
+    assert.deepEqual(sshTargetFailures({ ...target, privateKey: "hunter2" }).map((f) => f.property), ["connection.privateKey"]);
+  });
+
+  it("reruns a command only when its script or triggers change, and replaces it on another board", async () => {
+    const base = { connection: target, create: "a" };
+    const same = await remoteCommandProvider.diff!("id", base, base);
+    assert.equal(same.changes, false);
+    const script = await remoteCommandProvider.diff!("id", base, { ...base, create: "b" });
+    assert.deepEqual(script.replaces, ["create"]);
+    const withUpdate = await remoteCommandProvider.diff!("id", { ...base, update: "u" }, { ...base, update: "u", triggers: [2] });
+    assert.deepEqual([withUpdate.changes, withUpdate.replaces], [true, []]);
+    const moved = await remoteCommandProvider.diff!("id", base, { ...base, connection: { ...target, host: "127.0.0.2" } });
+    assert.deepEqual(moved.replaces, ["connection"]);
+  });
+});
