@@ -19,7 +19,6 @@ step "docker engine" bash lab/engine.sh
 images() {
   bash lab/base.sh bullseye
   bash lab/base.sh bookworm
-  bash lab/boards/build.sh
   bash lab/images/cassandra/build.sh
   bash lab/images/kafka/build.sh
   bash lab/images/stargate-coordinator/build.sh
