@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# deskcluster lab: build the minimal Debian base image deskcluster/base:SUITE.
+# No registry can be pulled from here, so every image starts from debootstrap piped into
+# `docker import`. The image gets the host's apt sources (suite names rewritten to SUITE)
+# and its Check-Valid-Until/Check-Date settings: the mirror is a dated snapshot.
+# Skips the build when the image already carries this script's hash. Idempotent.
+# usage: lab/base.sh bookworm|bullseye
+set -euo pipefail
+SUITE=${1:?usage: lab/base.sh bookworm|bullseye}
+case $SUITE in bookworm|bullseye) ;; *) echo "base: unknown suite $SUITE" >&2; exit 2 ;; esac
+IMAGE=deskcluster/base:$SUITE
+HASH=$(sha256sum "${BASH_SOURCE[0]}" | cut -c1-16)
+T0=$SECONDS
+
+if [ "$(docker image inspect -f '{{index .Config.Labels "deskcluster.base.hash"}}' "$IMAGE" 2>/dev/null)" = "$HASH" ]; then
+  echo "base: $IMAGE up to date (hash $HASH)"; exit 0
+fi
+
+if ! command -v debootstrap >/dev/null; then
+  echo "base: installing debootstrap"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
+fi
+
+# The host's own Debian mirror (whatever its sources say), so no host name lives in this file.
+. /etc/os-release; HOST_SUITE=$VERSION_CODENAME
+mirror() { apt-get indextargets --format '$(RELEASE) $(REPO_URI)' | awk -v s="$HOST_SUITE" '$1==s {print $2; exit}'; }
+MIRROR=$(mirror); [ -n "$MIRROR" ] || { apt-get update -qq; MIRROR=$(mirror); }
+[ -n "$MIRROR" ] || { echo "base: no $HOST_SUITE mirror in the host's apt sources" >&2; exit 1; }
+
+TMP=$(mktemp -d /var/tmp/deskcluster-base.XXXXXX); ROOT=$TMP/rootfs
+# debootstrap mounts proc/sys inside the target; never delete through a leftover mount
+trap 'umount -R "$ROOT/proc" "$ROOT/sys" 2>/dev/null || true; rm -rf --one-file-system "$TMP"' EXIT
+
+echo "base: debootstrap $SUITE (minbase)"
+debootstrap --variant=minbase "$SUITE" "$ROOT" "$MIRROR" >"$TMP/debootstrap.log" 2>&1 \
+  || { tail -20 "$TMP/debootstrap.log" >&2; exit 1; }
+echo "base: debootstrap done in $((SECONDS - T0))s"
+
+# Host apt sources, with the host's suite names (bookworm, bookworm-updates, ...) -> SUITE
+rm -f "$ROOT/etc/apt/sources.list"
+for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources; do
+  [ -f "$f" ] || continue
+  sed "s/\b$HOST_SUITE\b/$SUITE/g" "$f" >"$ROOT$f"
+done
+grep -hsE '^\s*Acquire::Check-(Valid-Until|Date)' /etc/apt/apt.conf.d/* \
+  >"$ROOT/etc/apt/apt.conf.d/99deskcluster-snapshot" || true
+rm -rf "$ROOT"/var/cache/apt/archives/*.deb "$ROOT"/var/lib/apt/lists/*
+
+echo "base: importing $IMAGE"
+tar -C "$ROOT" --numeric-owner --xattrs -cf - . | docker import \
+  --change "LABEL deskcluster.base.hash=$HASH deskcluster.base.suite=$SUITE" \
+  --change 'ENV LANG=C.UTF-8' --change 'CMD ["/bin/bash"]' - "$IMAGE" >/dev/null
+echo "base: $IMAGE built in $((SECONDS - T0))s ($(docker image inspect -f '{{.Size}}' "$IMAGE" | numfmt --to=iec))"

@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# deskcluster lab: boards lab1..lab4 as containers that behave like freshly flashed Pis
+# (systemd, sshd, user pi, passwordless sudo, no Docker yet) at the addresses of
+# stacks/lab.yaml. Flags follow shared/notes/lab-boards.md: never --privileged (fails here),
+# ALWAYS --cgroupns=private (otherwise a board can create cgroup hierarchies on the host).
+# usage: lab/boards.sh up|down|status|env [--name LAB]    (default LAB: deskcluster-lab)
+set -euo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd); ROOT=$(dirname "$HERE")
+usage() { echo "usage: lab/boards.sh up|down|status|env [--name LAB]" >&2; exit 2; }
+CMD=${1:-}; [ $# -gt 0 ] && shift
+LAB=deskcluster-lab
+while [ $# -gt 0 ]; do
+  case $1 in --name) LAB=${2:?}; shift 2 ;; --name=*) LAB=${1#*=}; shift ;; *) usage ;; esac
+done
+DIR=${DESKCLUSTER_CACHE:-$HOME/.cache/deskcluster}/lab/$LAB
+IMAGE=deskcluster/lab-board:bookworm
+LABEL=deskcluster.lab=$LAB
+T0=$(date +%s%N)
+log() { local ms=$((($(date +%s%N) - T0) / 1000000)); printf '[%s %d.%03ds] %s\n' "$LAB" $((ms / 1000)) $((ms % 1000)) "$*"; }
+SSH=(ssh -i "$DIR/id_ed25519" -o IdentitiesOnly=yes -o BatchMode=yes -o ConnectTimeout=2 -o LogLevel=ERROR
+  -o StrictHostKeyChecking=yes -o UserKnownHostsFile="$DIR/known_hosts" -o GlobalKnownHostsFile=/dev/null)
+
+# "name address" per board and "admin address" from the inventory, the single source of truth
+inventory() {
+  (cd "$ROOT" && node -e 'const d = require("yaml").parse(require("fs").readFileSync("stacks/lab.yaml", "utf8"));
+    console.log("admin", d.admin.address); for (const b of d.boards) console.log(b.name, b.interfaces[0].address);')
+}
+# What down must find unchanged: the host's cgroup mounts and the hierarchy of each controller
+cgroups() { ls /sys/fs/cgroup; awk 'NR > 1 {print $1, "hierarchy", $2}' /proc/cgroups; }
+
+# Inject a board's host key (root) and the lab key (pi's authorized_keys) before it boots
+seed() {
+  tar -C "$2" --owner=0 --group=0 -cf - ssh_host_ed25519_key ssh_host_ed25519_key.pub | docker cp -a - "$1:/etc/ssh/"
+  tar -C "$DIR" --owner=1000 --group=1000 --transform 's/.*/authorized_keys/' -cf - id_ed25519.pub |
+    docker cp -a - "$1:/home/pi/.ssh/"
+}
+
+up() {
+  bash "$HERE/engine.sh"
+  bash "$HERE/base.sh" bookworm
+  docker build -q -t "$IMAGE" "$HERE/boards" >/dev/null 2>&1 || docker build -t "$IMAGE" "$HERE/boards"
+  log "image $IMAGE ready"
+  mkdir -p "$DIR/hostkeys" && chmod 700 "$DIR"
+  [ -f "$DIR/cgroups.before" ] || cgroups >"$DIR/cgroups.before"
+  local inv gw; inv=$(inventory); gw=$(awk '$1 == "admin" {print $2}' <<<"$inv")
+
+  if ! docker network inspect "$LAB" >/dev/null 2>&1; then
+    docker network create --label "$LABEL" --subnet "${gw%.*}.0/24" --gateway "$gw" "$LAB" >/dev/null
+    log "network $LAB ${gw%.*}.0/24 created"
+  elif [ "$(docker network inspect -f '{{index .Labels "deskcluster.lab"}}' "$LAB")" != "$LAB" ]; then
+    echo "network $LAB exists but is not this lab's; refusing to use it" >&2; exit 1
+  fi
+  [ -f "$DIR/id_ed25519" ] || ssh-keygen -q -t ed25519 -N '' -C "deskcluster@$LAB" -f "$DIR/id_ed25519"
+
+  local b ip c kd state; : >"$DIR/known_hosts"
+  while read -r b ip; do
+    [ "$b" = admin ] && continue
+    c=$LAB-$b kd=$DIR/hostkeys/$b
+    if [ ! -f "$kd/ssh_host_ed25519_key" ]; then
+      # keys generated here, so the board's identity is known before it ever answers
+      docker inspect "$c" >/dev/null 2>&1 && { echo "$c exists without its host key in $DIR: run down first" >&2; exit 1; }
+      mkdir -p "$kd" && ssh-keygen -q -t ed25519 -N '' -C "root@$b" -f "$kd/ssh_host_ed25519_key"
+    fi
+    echo "$b,$ip $(cut -d' ' -f1,2 "$kd/ssh_host_ed25519_key.pub")" >>"$DIR/known_hosts"
+    state=$(docker container inspect -f '{{.State.Running}}' "$c" 2>/dev/null) || state=none
+    case $state in
+      true) log "$b: running" ;;
+      false) seed "$c" "$kd"; docker start "$c" >/dev/null; log "$b: started" ;;
+      none)
+        for v in docker data; do docker volume create --label "$LABEL" "$c-$v" >/dev/null; done
+        docker create --name "$c" --hostname "$b" --label "$LABEL" --label "deskcluster.board=$b" \
+          --network "$LAB" --ip "$ip" --cgroupns=private \
+          --cap-add ALL --cap-drop SYS_RESOURCE --security-opt seccomp=unconfined \
+          --security-opt apparmor=unconfined --security-opt systempaths=unconfined \
+          --device-cgroup-rule 'a *:* rwm' --tmpfs /run --tmpfs /tmp \
+          -v "$c-docker:/var/lib/docker" -v "$c-data:/var/lib/deskcluster" "$IMAGE" >/dev/null
+        seed "$c" "$kd"; docker start "$c" >/dev/null; log "$b: created at $ip" ;;
+      *) echo "$c: unexpected state '$state'" >&2; exit 1 ;;
+    esac
+  done <<<"$inv"
+
+  (cd "$DIR" && node -e 'const fs = require("fs"); const k = {};
+    for (const b of process.argv.slice(1)) k[b] = fs.readFileSync(`hostkeys/${b}/ssh_host_ed25519_key.pub`, "utf8").split(" ").slice(0, 2).join(" ");
+    fs.writeFileSync("hostkeys.json", JSON.stringify(k, null, 2) + "\n");' $(awk '$1 != "admin" {print $1}' <<<"$inv"))
+
+  # all boards boot at once; each must accept the lab key AND present its generated host key
+  local pids=() fail=0
+  while read -r b ip; do
+    [ "$b" = admin ] && continue
+    (end=$((SECONDS + 60))
+     until "${SSH[@]}" "pi@$ip" true 2>"$DIR/.ssh-$b.err"; do
+       [ $SECONDS -lt $end ] || { echo "$b: no ssh after 60s: $(cat "$DIR/.ssh-$b.err")" >&2; exit 1; }; sleep 0.2
+     done; log "$b: ssh ok (pi@$ip, host key verified)") & pids+=($!)
+  done <<<"$inv"
+  for p in "${pids[@]}"; do wait "$p" || fail=1; done
+  rm -f "$DIR"/.ssh-*.err; [ "$fail" = 0 ] || exit 1
+  log "up: ${#pids[@]} boards ready; files in $DIR"
+}
+
+down() {
+  local before ids vols nets id left
+  if [ -f "$DIR/cgroups.before" ]; then before=$(cat "$DIR/cgroups.before"); else before=$(cgroups); fi
+  ids=$(docker ps -aq --no-trunc --filter "label=$LABEL")
+  # graceful stop (SIGRTMIN+3: systemd shuts the board's own dockerd and containers down) first
+  [ -z "$ids" ] || { docker stop -t 30 $ids >/dev/null; docker rm -f $ids >/dev/null; }
+  log "containers removed: $(wc -w <<<"$ids")"
+  vols=$(docker volume ls -q --filter "label=$LABEL"); [ -z "$vols" ] || docker volume rm $vols >/dev/null
+  nets=$(docker network ls -q --filter "label=$LABEL"); [ -z "$nets" ] || docker network rm $nets >/dev/null
+  log "volumes removed: $(wc -w <<<"$vols"), networks removed: $(wc -w <<<"$nets")"
+  rm -rf "$DIR"
+  left=$(for id in $ids; do ls -d /sys/fs/cgroup/*/docker/"$id" 2>/dev/null || true; done)
+  if [ "$before" = "$(cgroups)" ] && [ -z "$left" ]; then
+    log "down: host cgroups unchanged ($(ls /sys/fs/cgroup | wc -l) mounts, no board cgroups left)"
+  else
+    echo "down: host cgroups CHANGED:" >&2; diff <(echo "$before") <(cgroups) >&2 || true; echo "$left" >&2; exit 1
+  fi
+}
+
+status() {
+  echo "containers:"; docker ps -a --filter "label=$LABEL" --format '  {{.Names}}\t{{.Status}}'
+  for c in $(docker ps -aq --filter "label=$LABEL"); do
+    docker inspect -f '  {{.Config.Hostname}} {{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$c"
+  done
+  echo "volumes:"; docker volume ls -q --filter "label=$LABEL" | sed 's/^/  /'
+  echo "networks:"; docker network ls --filter "label=$LABEL" --format '{{.Name}} {{.ID}}' | sed 's/^/  /'
+  echo "cache: $DIR $([ -d "$DIR" ] && echo present || echo absent)"
+}
+
+env() {
+  [ -f "$DIR/hostkeys.json" ] || { echo "lab $LAB is not up (no $DIR/hostkeys.json)" >&2; exit 1; }
+  printf 'export DESKCLUSTER_LAB=%q\n' "$LAB"
+  printf 'export DESKCLUSTER_LAB_DIR=%q\n' "$DIR"
+  printf 'export DESKCLUSTER_LAB_SSH_KEY=%q\n' "$DIR/id_ed25519"
+  printf 'export DESKCLUSTER_LAB_KNOWN_HOSTS=%q\n' "$DIR/known_hosts"
+  printf 'export DESKCLUSTER_LAB_HOSTKEYS=%q\n' "$DIR/hostkeys.json"
+}
+
+case $CMD in up | down | status | env) "$CMD" ;; *) usage ;; esac

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# deskcluster lab: build deskcluster/kafka:3.9.1 offline from Maven Central jars.
+#
+# Kafka's binary distribution is not on Maven Central, so pom.xml here resolves
+# org.apache.kafka:kafka_2.13:3.9.1 + kafka-tools/-storage/-metadata (+ reload4j) with their
+# runtime dependencies, and this directory supplies the launcher (kafka-run-class.sh,
+# kafka-server-start.sh, tool wrappers from tools.txt) and the apache/kafka-style entrypoint.
+# Every jar is checked against artifacts.sha256 (Maven also runs with strict checksums).
+# Idempotent: the fetch is skipped when the staged jars match, the build when the image
+# carries the context's hash (lab/images/common.sh build_image).
+set -euo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+. "$HERE/../common.sh"
+
+TAG=${KAFKA_IMAGE:-deskcluster/kafka:3.9.1}
+WORK=$DC_CACHE/images/kafka-3.9.1
+DIST=$WORK/dist
+CTX=$WORK/context
+T0=$SECONDS
+
+ensure_base bookworm
+
+if [ -d "$DIST" ] && verify_sha256 "$HERE/artifacts.sha256" "$DIST" 2>/dev/null; then
+  echo "kafka: artifacts verified ($(wc -l <"$HERE/artifacts.sha256") files, $((SECONDS - T0))s)"
+else
+  t=$SECONDS
+  stage_dir "$DIST"
+  dc_mvn -f "$HERE/pom.xml" org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy-dependencies \
+    -DincludeScope=runtime -DoutputDirectory="$DIST/libs"
+  verify_sha256 "$HERE/artifacts.sha256" "$DIST"
+  extra=$(cd "$DIST" && find . -type f | sed 's#^\./##' | sort | comm -23 - <(awk '{print $2}' "$HERE/artifacts.sha256" | sort))
+  [ -z "$extra" ] || { echo "kafka: unexpected artifacts not in artifacts.sha256: $extra" >&2; exit 1; }
+  echo "kafka: artifacts fetched and verified in $((SECONDS - t))s"
+fi
+
+stage_dir "$CTX"
+cp "$HERE"/{Dockerfile,docker-entrypoint.sh,kafka-run-class.sh,kafka-server-start.sh,tools.txt} "$CTX/"
+cp "$HERE"/{server.properties,log4j.properties,tools-log4j.properties} "$CTX/"
+cp -r "$DIST/libs" "$CTX/libs"
+find "$CTX" -type f -exec chmod go-w {} +
+chmod 0755 "$CTX"/{docker-entrypoint.sh,kafka-run-class.sh,kafka-server-start.sh}
+
+build_image "$TAG" "$CTX"
+echo "kafka: done in $((SECONDS - T0))s"
