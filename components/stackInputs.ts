@@ -6,6 +6,7 @@ import { dirname, join, resolve } from "node:path";
 import { hostKeyProblem, privateKeyProblem } from "../model/knownHosts";
 import { plaintextSecretConfig } from "../model/rules/secrets";
 import { validateInventoryFile } from "../model/validateInventory";
+import { omitServices, omitServicesProblems, OmittableService } from "../model/omitServices";
 import { formatViolation } from "../model/violation";
 import { DeskClusterArgs } from "./deskCluster";
 
@@ -50,11 +51,14 @@ export function loadStackInputs(config: pulumi.Config): DeskClusterArgs {
     const p = hostKeyProblem(b.name, hostKeys[b.name]);
     if (p) problems.push(p);
   }
+  const omitted = config.getObject<string[]>("omitServices") ?? [];
+  problems.push(...omitServicesProblems(omitted).map(formatViolation));
   if (problems.length > 0 || !inventory) {
     throw new Error(`stack ${pulumi.getStack()} refused (${file}), nothing was changed:\n${problems.map((p) => `  ${p}`).join("\n")}`);
   }
+  if (omitted.length > 0) pulumi.log.warn(`stack ${pulumi.getStack()}: services left out by config omitServices: ${omitted.join(", ")}`);
   return {
-    inventory,
+    inventory: omitServices(inventory, omitted as OmittableService[]),
     ssh: {
       user: inventory.ssh.user, port: inventory.ssh.port,
       privateKey: config.requireSecret("sshPrivateKey"),

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Writes a lab stack config (a copy of Pulumi.lab.yaml with the lab's secrets encrypted
 # under the lab passphrase) outside the repository, for `pulumi --config-file`.
-# usage: lab/stackConfig.sh OUT.yaml SSH_PRIVATE_KEY HOSTKEYS.json PASSWORD_FILE
+# usage: lab/stackConfig.sh OUT.yaml SSH_PRIVATE_KEY HOSTKEYS.json PASSWORD_FILE [OMITTED_FILE]
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-OUT=$1 KEY=$2 HOSTKEYS=$3 PASSWORD=$4
+OUT=$1 KEY=$2 HOSTKEYS=$3 PASSWORD=$4 OMITTED=${5:-/dev/null}
 # shellcheck source=../scripts/toolchain/env.sh
 . "$ROOT/scripts/toolchain/env.sh"
 STACK=lab
@@ -17,4 +17,11 @@ cfg() { pulumi config set --stack lab --config-file "$OUT" --secret "$1" >/dev/n
 cfg deskcluster:sshPrivateKey <"$KEY"
 cfg deskcluster:hostKeys <"$HOSTKEYS"
 cfg deskcluster:cassandraSuperuserPassword <"$PASSWORD"
-echo "lab config: $OUT"
+# services this machine cannot run (one name a line): the typed list deskcluster:omitServices
+i=0; omit=""
+while read -r svc; do
+  [ -n "$svc" ] || continue
+  pulumi config set --stack lab --config-file "$OUT" --path "deskcluster:omitServices[$i]" "$svc" >/dev/null
+  i=$((i + 1)); omit="$omit $svc"
+done <"$OMITTED"
+echo "lab config: $OUT (services left out:${omit:- none})"

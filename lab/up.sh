@@ -21,21 +21,38 @@ images() {
   bash lab/base.sh bookworm
   bash lab/images/cassandra/build.sh
   bash lab/images/kafka/build.sh
-  bash lab/images/stargate-coordinator/build.sh
-  bash lab/images/stargate-graphqlapi/build.sh
+  # Stargate's artifacts are not on any registry this machine reaches (see the build scripts):
+  # exit 3 means "no input", and the lab then runs without Stargate instead of failing.
+  local rc=0
+  { bash lab/images/stargate-coordinator/build.sh && bash lab/images/stargate-graphqlapi/build.sh; } || rc=$?
+  case $rc in
+    0) ;;
+    3) OMIT+=(stargate); echo "stargate: BLOCKED (no artifacts): this lab runs without Stargate (config deskcluster:omitServices)" ;;
+    *) return "$rc" ;;
+  esac
+  # Until the health agent and sink have images, the lab leaves them out the same way.
+  for i in health-agent health-sink; do
+    docker image inspect "deskcluster/$i:0.1.0" >/dev/null 2>&1 || { OMIT+=(health); break; }
+  done
 }
+OMIT=()
 step "images" images
+mkdir -p "$DIR" && printf '%s\n' "${OMIT[@]}" >"$DIR/omitted"
 step "boards" bash lab/boards.sh up --name "$LAB"
 push() {
   bash lab/registry.sh up --name "$LAB"
   # Every service image the lab inventory names goes to the boards' registry mirror.
   mapfile -t wanted < <(node -e 'const y=require("yaml");const s=y.parse(require("fs").readFileSync("stacks/lab.yaml","utf8")).services;
-    const out=[s.cassandra.image,s.kafka.image,s.stargate?.coordinator.image,s.stargate?.graphql.image].filter(Boolean);console.log(out.join("\n"))')
+    const omit=require("fs").readFileSync(process.argv[1],"utf8").split("\n");
+    const out=[s.cassandra.image,s.kafka.image];
+    if(!omit.includes("stargate"))out.push(s.stargate?.coordinator.image,s.stargate?.graphql.image);
+    if(!omit.includes("health"))out.push(s.health?.agent.image,s.health?.sink.image);
+    console.log(out.filter(Boolean).join("\n"))' "$DIR/omitted")
   bash lab/registry.sh push "${wanted[@]}"
 }
 step "registry" push
 config() {
-  bash lab/stackConfig.sh "$DIR/Pulumi.lab.yaml" "$DIR/id_ed25519" "$DIR/hostkeys.json" "$DIR/cassandra-password"
+  bash lab/stackConfig.sh "$DIR/Pulumi.lab.yaml" "$DIR/id_ed25519" "$DIR/hostkeys.json" "$DIR/cassandra-password" "$DIR/omitted"
 }
 step "stack config" config
 . scripts/toolchain/env.sh

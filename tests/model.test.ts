@@ -5,7 +5,8 @@ import { identityChangeFailures } from "../model/identityChange";
 import { kafkaNodes, quorumVoters } from "../model/kraftQuorum";
 import { boardBudget, defaultHeapMb, jvmHeadroomMb } from "../model/memoryBudget";
 import { heapMbFromEnv } from "../model/planChecks";
-import { boardsWithRole } from "../model/placement";
+import { omitServices, omitServicesProblems } from "../model/omitServices";
+import { boardsWithRole, servicesOn } from "../model/placement";
 import { checkInventory } from "../model/rules";
 import { stack } from "./helpers";
 
@@ -130,5 +131,18 @@ describe("model", () => {
       assert.equal(heapMbFromEnv({ JAVA_OPTS: "-Xmx768m" }), 768);
       assert.equal(heapMbFromEnv({}), undefined);
     });
+  });
+});
+
+describe("omitServices", () => {
+  it("drops an optional service and its containers, keeps roles, and refuses a mandatory one", () => {
+    const inv = stack("lab");
+    const slim = omitServices(inv, ["stargate"]);
+    const lab4 = slim.boards.find((b) => b.name === "lab4")!;
+    assert.ok(lab4.roles.includes("stargate"));
+    assert.deepEqual(servicesOn(slim, lab4).filter((s) => s.startsWith("stargate")), []);
+    assert.ok(servicesOn(inv, lab4).includes("stargate-coordinator"));
+    assert.equal(planCluster(slim).stargate.length, 0);
+    assert.deepEqual(omitServicesProblems(["cassandra"]).map((v) => v.field), ["deskcluster:omitServices"]);
   });
 });

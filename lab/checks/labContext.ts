@@ -1,16 +1,19 @@
 // What the lab checks need: the lab inventory (the single source of truth), and the lab's
 // own key, pinned host keys and Cassandra password from the lab's cache folder.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { hostAddress } from "../../model/network";
 import { Inventory } from "../../model/inventory";
+import { omitServices, OmittableService } from "../../model/omitServices";
 import { validateInventoryFile } from "../../model/validateInventory";
 import { runOn } from "../../providers/sshSession";
 import { SshTarget } from "../../providers/sshTarget";
 
 export interface LabContext {
+  /** The inventory as this lab runs it: stacks/lab.yaml less the services it left out. */
   readonly inventory: Inventory;
+  readonly omitted: OmittableService[];
   readonly dir: string;
   readonly password: string;
   target(board: string): SshTarget;
@@ -25,6 +28,8 @@ export function labDir(lab = process.env.DESKCLUSTER_LAB ?? "deskcluster-lab"): 
 export function labContext(root = join(__dirname, "..", ".."), dir = labDir()): LabContext {
   const { inventory, violations } = validateInventoryFile(join(root, "stacks", "lab.yaml"));
   if (!inventory) throw new Error(`stacks/lab.yaml: ${violations.map((v) => v.message).join("; ")}`);
+  const omittedFile = join(dir, "omitted");
+  const omitted = (existsSync(omittedFile) ? readFileSync(omittedFile, "utf8").split("\n").filter(Boolean) : []) as OmittableService[];
   const hostKeys = JSON.parse(readFileSync(join(dir, "hostkeys.json"), "utf8")) as Record<string, string>;
   const privateKey = readFileSync(join(dir, "id_ed25519"), "utf8");
   const target = (board: string): SshTarget => {
@@ -33,7 +38,7 @@ export function labContext(root = join(__dirname, "..", ".."), dir = labDir()): 
     return { board, host: hostAddress(b), port: inventory.ssh.port, user: inventory.ssh.user, privateKey, hostKey: hostKeys[board] };
   };
   return {
-    inventory, dir, target,
+    inventory: omitServices(inventory, omitted), omitted, dir, target,
     password: readFileSync(join(dir, "cassandra-password"), "utf8").trim(),
     sh: async (board, command) => (await runOn(target(board), command)).stdout,
   };

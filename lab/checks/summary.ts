@@ -35,7 +35,8 @@ async function main(): Promise<void> {
   const key = `summary-${Date.now()}`;
   const read = await quorumWriteRead(ctx, key, "hello from the lab");
   if (read !== "hello from the lab") problems.push(`cassandra: LOCAL_QUORUM read gave ${read}`);
-  for (const sg of by("stargate")) {
+  if (ctx.omitted.length > 0) console.log(`left out of this lab (no image could be built here): ${ctx.omitted.join(", ")}`);
+  for (const sg of inv.services.stargate ? by("stargate") : []) {
     const token = await stargateToken(hostAddress(sg), ctx.password);
     const answer = await graphqlRead(hostAddress(sg), token, checkKeyspace, "kv", key);
     console.log(`graphql on ${sg.name}: ${checkKeyspace}.kv[${key}] = ${JSON.stringify(answer)}`);

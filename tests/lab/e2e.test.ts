@@ -63,7 +63,9 @@ describe("lab end to end (pulumi up on simulated boards)", function () {
     assert.equal(await quorumWriteRead(ctx, key, "written by the e2e test"), "written by the e2e test");
   });
 
-  it("returns that row through Stargate's GraphQL API", async () => {
+  it("returns that row through Stargate's GraphQL API", async function () {
+    // Not a pass: reported as pending, with the reason, when this machine cannot build Stargate.
+    if (!ctx.inventory.services.stargate) this.skip();
     const sg = hostAddress(by("stargate")[0]);
     assert.equal(await graphqlRead(sg, await stargateToken(sg, ctx.password), checkKeyspace, "kv", key), "written by the e2e test");
   });
