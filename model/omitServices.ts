@@ -1,12 +1,17 @@
 // A stack may leave optional services out without editing the inventory (as Ansible's
 // --skip-tags does): the lab uses it when an image cannot be built on this machine.
-// The roles stay on the boards; only the service is dropped, so placement and the memory
-// budget simply no longer count it.
-import { Inventory } from "./inventory";
+// The service and the roles that place it are dropped together, so the plan, the rules and
+// the memory budget all see one consistent, smaller cluster.
+import { Inventory, Role } from "./inventory";
 import { Violation } from "./violation";
 
 export const omittableServices = ["stargate", "health"] as const;
 export type OmittableService = (typeof omittableServices)[number];
+
+const rolesOf: Record<OmittableService, readonly Role[]> = {
+  stargate: ["stargate"],
+  health: ["health-agent", "health-sink"],
+};
 
 export function omitServicesProblems(names: readonly string[]): Violation[] {
   return names.filter((n) => !(omittableServices as readonly string[]).includes(n)).map((n) => ({
@@ -19,5 +24,6 @@ export function omitServices(inv: Inventory, names: readonly OmittableService[])
   if (names.length === 0) return inv;
   const services = { ...inv.services };
   for (const n of names) delete services[n];
-  return { ...inv, services };
+  const dropped = new Set(names.flatMap((n) => rolesOf[n]));
+  return { ...inv, services, boards: inv.boards.map((b) => ({ ...b, roles: b.roles.filter((r) => !dropped.has(r)) })) };
 }
