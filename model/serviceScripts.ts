@@ -37,6 +37,19 @@ export function cassandraAuthScript(service: string, address: string, datacenter
   ].join("\n");
 }
 
+/** Runs CQL statements as the superuser, whose password arrives on stdin (never in argv). */
+export function cqlScript(service: string, address: string, statements: readonly string[]): string {
+  return [
+    "set -eu",
+    "read -r pw",
+    `ctr=${containerOf(service)}`,
+    `cat <<'DESKCLUSTER_CQL' | sudo docker exec -i "$ctr" cqlsh ${address} ${cassandraPorts.cql} -u cassandra -p "$pw"`,
+    ...statements,
+    "DESKCLUSTER_CQL",
+    `echo "cql: ${statements.length} statements applied"`,
+  ].join("\n");
+}
+
 /** Blocks until an HTTP endpoint on this board answers 200 (readiness probes of Stargate). */
 export function httpWaitScript(url: string, what: string, timeoutSeconds = 600): string {
   return [

@@ -8,6 +8,7 @@ import { heapMbFromEnv } from "../model/planChecks";
 import { omitServices, omitServicesProblems } from "../model/omitServices";
 import { boardsWithRole, servicesOn } from "../model/placement";
 import { checkInventory } from "../model/rules";
+import { parseQuorumStatus } from "../lab/checks/kafka";
 import { stack } from "./helpers";
 
 describe("model", () => {
@@ -145,5 +146,14 @@ describe("omitServices", () => {
     assert.ok(servicesOn(inv, inv.boards.find((b) => b.name === "lab4")!).includes("stargate-coordinator"));
     assert.equal(planCluster(slim).stargate.length, 0);
     assert.deepEqual(omitServicesProblems(["cassandra"]).map((v) => v.field), ["deskcluster:omitServices"]);
+  });
+});
+
+describe("parseQuorumStatus", () => {
+  it("reads voters in the JSON form of Kafka 3.9 and the plain list of older releases", () => {
+    const v39 = `ClusterId: x\nLeaderId:               2\nCurrentVoters:          [{"id": 1, "directoryId": null, "endpoints": ["CONTROLLER://10.0.0.1:9093"]}, {"id": 3, "directoryId": null, "endpoints": ["CONTROLLER://10.0.0.3:9093"]}]\nCurrentObservers:       []\n`;
+    assert.deepEqual(parseQuorumStatus(v39), { leaderId: 2, voters: [1, 3] });
+    assert.deepEqual(parseQuorumStatus("LeaderId: 7\nCurrentVoters: [11,7,9]\n"), { leaderId: 7, voters: [7, 9, 11] });
+    assert.throws(() => parseQuorumStatus("error: timed out", "lab1"), /on lab1 said/);
   });
 });

@@ -7,10 +7,16 @@ export interface Quorum { leaderId: number; voters: number[] }
 
 export async function kraftQuorum(ctx: LabContext, board: string, bootstrap: string): Promise<Quorum> {
   const out = await ctx.sh(board, `sudo docker exec ${containerOf(`kafka-${board}`)} kafka-metadata-quorum --bootstrap-server ${bootstrap} describe --status`);
-  const leader = /LeaderId:\s+(\d+)/.exec(out);
-  const voters = /CurrentVoters:\s+\[([^\]]*)\]/.exec(out);
+  return parseQuorumStatus(out, board);
+}
+
+/** `describe --status` output: voters are `[1,2,3]` before Kafka 3.7, JSON objects with ids after. */
+export function parseQuorumStatus(out: string, board = "?"): Quorum {
+  const leader = /^LeaderId:\s+(\d+)/m.exec(out);
+  const voters = /^CurrentVoters:\s+(\[.*\])\s*$/m.exec(out);
   if (!leader || !voters) throw new Error(`kafka-metadata-quorum on ${board} said:\n${out}`);
-  const ids = [...voters[1].matchAll(/(?:"id":\s*)?(\d+)/g)].map((m) => Number(m[1]));
+  const list = JSON.parse(voters[1]) as (number | { id: number })[];
+  const ids = list.map((v) => (typeof v === "number" ? v : v.id));
   return { leaderId: Number(leader[1]), voters: [...new Set(ids)].sort((a, b) => a - b) };
 }
 

@@ -35,6 +35,7 @@ async function main(): Promise<void> {
   const key = `summary-${Date.now()}`;
   const read = await quorumWriteRead(ctx, key, "hello from the lab");
   if (read !== "hello from the lab") problems.push(`cassandra: LOCAL_QUORUM read gave ${read}`);
+  console.log(`cassandra: LOCAL_QUORUM write and read in ${checkKeyspace} (RF 3): ${read === "hello from the lab" ? "ok" : "FAILED"}`);
   if (ctx.omitted.length > 0) console.log(`left out of this lab (no image could be built here): ${ctx.omitted.join(", ")}`);
   for (const sg of inv.services.stargate ? by("stargate") : []) {
     const token = await stargateToken(hostAddress(sg), ctx.password);
