@@ -7,6 +7,7 @@ cd "$ROOT"
 export PATH="$PATH:/usr/local/go/bin"
 LAB=${DESKCLUSTER_LAB:-deskcluster-lab}
 DIR=${DESKCLUSTER_CACHE:-$HOME/.cache/deskcluster}/lab/$LAB
+destroyed=0
 if [ -f "$DIR/Pulumi.lab.yaml" ] && bash scripts/toolchain/ensure.sh >/dev/null; then
   . scripts/toolchain/env.sh
   STACK=lab . scripts/stackEnv.sh
@@ -14,8 +15,10 @@ if [ -f "$DIR/Pulumi.lab.yaml" ] && bash scripts/toolchain/ensure.sh >/dev/null;
   # The cluster id is protected against accidental replacement; a lab teardown is deliberate.
   pulumi state unprotect --stack lab --all --yes >/dev/null 2>&1 || true
   pulumi destroy --stack lab --config-file "$DIR/Pulumi.lab.yaml" --yes --non-interactive --skip-preview --suppress-outputs \
-    || echo "lab down: destroy failed; removing the boards anyway" >&2
+    || { destroyed=1; echo "lab down: pulumi destroy FAILED (see above); removing the boards anyway" >&2; }
   pulumi stack rm lab --force --yes >/dev/null 2>&1 || true
 fi
 bash lab/registry.sh down --name "$LAB"
 bash lab/boards.sh down --name "$LAB"
+# A teardown that cleaned up after a failed destroy still reports the failure.
+exit "$destroyed"
