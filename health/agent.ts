@@ -12,7 +12,9 @@ async function main(): Promise<void> {
   const s = agentSettings(process.env);
   const sampler = new Sampler(s.board, { proc: join(s.hostRoot, "proc"), sys: join(s.hostRoot, "sys"), dataDir: join(s.hostRoot, s.dataDir) });
   const outbox = new Outbox<HealthRecord>(s.outboxLimit);
-  const kafka = new Kafka({ clientId: `health-agent-${s.board}`, brokers: s.brokers, logLevel: logLevel.WARN, retry: { retries: 2 } });
+  // kafkajs' own retries (with backoff) stay on: the idempotent producer needs them. Its
+  // per-attempt error lines are silenced; the agent logs one line per failed send instead.
+  const kafka = new Kafka({ clientId: `health-agent-${s.board}`, brokers: s.brokers, logLevel: logLevel.NOTHING });
   let producer: Producer | undefined;
   let sent = 0, failures = 0, sending = false, stopping = false;
 

@@ -16,7 +16,8 @@ if [ -f "$DIR/Pulumi.lab.yaml" ] && bash scripts/toolchain/ensure.sh >/dev/null;
   pulumi state unprotect --stack lab --all --yes >/dev/null 2>&1 || true
   pulumi destroy --stack lab --config-file "$DIR/Pulumi.lab.yaml" --yes --non-interactive --skip-preview --suppress-outputs \
     || { destroyed=1; echo "lab down: pulumi destroy FAILED (see above); removing the boards anyway" >&2; }
-  pulumi stack rm lab --force --yes >/dev/null 2>&1 || true
+  # --preserve-config: the repository's Pulumi.lab.yaml is not the lab's to delete
+  pulumi stack rm lab --force --yes --preserve-config >/dev/null 2>&1 || true
 fi
 bash lab/registry.sh down --name "$LAB"
 bash lab/boards.sh down --name "$LAB"

@@ -1,8 +1,9 @@
 # shellcheck shell=bash
 # deskcluster lab: shared helpers for the image build scripts (source this file, bash).
 #
-#   build_image TAG CONTEXT_DIR   build CONTEXT_DIR as TAG unless TAG already exists with the
-#                                 label deskcluster.inputs=<sha256 of the context's files>;
+#   build_image TAG CONTEXT_DIR [TARGET]
+#                                 build CONTEXT_DIR (its stage TARGET) as TAG unless TAG already
+#                                 exists with the label deskcluster.inputs=<sha256 of the context's files>;
 #                                 prints "image TAG: cached" or "image TAG: built in Ns".
 #   context_hash DIR              that sha256 (relative path, exec bit and content of every file)
 #   ensure_base SUITE             make sure deskcluster/base:SUITE exists (lab/base.sh builds it)
@@ -32,8 +33,8 @@ context_hash() {
 }
 
 build_image() {
-  local tag=${1:?usage: build_image TAG CONTEXT_DIR} ctx=${2:?usage: build_image TAG CONTEXT_DIR}
-  local t0=$SECONDS hash have log
+  local tag=${1:?usage: build_image TAG CONTEXT_DIR [TARGET]} ctx=${2:?usage: build_image TAG CONTEXT_DIR [TARGET]}
+  local target=${3:-} t0=$SECONDS hash have log
   hash=$(context_hash "$ctx") || return 1
   have=$(docker image inspect -f '{{index .Config.Labels "deskcluster.inputs"}}' "$tag" 2>/dev/null || true)
   if [ "$have" = "$hash" ]; then
@@ -41,7 +42,7 @@ build_image() {
     return 0
   fi
   log=$(mktemp /tmp/deskcluster-build.XXXXXX)
-  if ! docker build --label "deskcluster.inputs=$hash" -t "$tag" "$ctx" >"$log" 2>&1; then
+  if ! docker build --label "deskcluster.inputs=$hash" ${target:+--target "$target"} -t "$tag" "$ctx" >"$log" 2>&1; then
     tail -40 "$log" >&2
     echo "image $tag: build FAILED after $((SECONDS - t0))s (full log: $log)" >&2
     return 1

@@ -34,6 +34,8 @@ describe("lab end to end (pulumi up on simulated boards)", function () {
     assert.equal(down.status, 0, "lab/down.sh failed");
     assert.deepEqual(leftovers(), [], "containers, volumes or networks of the lab remain");
     assert.deepEqual(readdirSync("/sys/fs/cgroup").sort(), cgroupsBefore, "the host's cgroup hierarchies changed");
+    // The stack files are the repository's: bringing a lab up and down must not rewrite them.
+    assert.equal(execSync("git status --porcelain -- 'Pulumi*.yaml'", { cwd: root, encoding: "utf8" }), "", "lab up/down changed the Pulumi files");
   });
 
   it("has every board in the swarm with its inventory rack", async () => {
