@@ -12,3 +12,4 @@ export const cassandraContactPoints = cluster.cassandra.contactPoints;
 export const kafkaBootstrapServers = cluster.kafka.bootstrapServers;
 export const kafkaClusterId = cluster.kafka.clusterId;
 export const graphqlUrls = cluster.stargate?.graphqlUrls ?? [];
+export const healthTable = cluster.health?.table;

@@ -25,6 +25,8 @@ export class CassandraRing extends pulumi.ComponentResource {
   public readonly contactPoints: string[];
   /** Resolves when every node is Up/Normal and auth is configured. */
   public readonly ready: pulumi.Output<string>;
+  /** The last step of the ring (auth set): what clients of the ring depend on. */
+  public readonly readyResource: pulumi.Resource;
 
   constructor(name: string, args: CassandraRingArgs, opts?: pulumi.ComponentResourceOptions) {
     const { plan } = args;
@@ -61,6 +63,7 @@ export class CassandraRing extends pulumi.ComponentResource {
     }, { parent: this, dependsOn: previous });
     this.contactPoints = plan.cassandra.nodes.map((n) => n.address);
     this.ready = auth.stdout;
+    this.readyResource = auth;
     this.registerOutputs({ contactPoints: this.contactPoints, ready: this.ready });
   }
 }

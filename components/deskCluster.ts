@@ -7,6 +7,7 @@ import { checkInventory } from "../model/rules";
 import { formatViolation } from "../model/violation";
 import { Board } from "./board";
 import { CassandraRing } from "./cassandraRing";
+import { HealthPipeline } from "./healthPipeline";
 import { SshCredentials } from "./connection";
 import { KafkaCluster } from "./kafkaCluster";
 import { Stargate } from "./stargate";
@@ -24,6 +25,7 @@ export class DeskCluster extends pulumi.ComponentResource {
   public readonly cassandra: CassandraRing;
   public readonly kafka: KafkaCluster;
   public readonly stargate?: Stargate;
+  public readonly health?: HealthPipeline;
 
   constructor(name: string, args: DeskClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     // DESKCLUSTER_POLICY_ONLY lets tests prove the policy pack refuses on its own.
@@ -48,12 +50,19 @@ export class DeskCluster extends pulumi.ComponentResource {
         plan, boards: this.boards, swarm: this.swarm, ring: this.cassandra,
       }, { parent: this });
     }
+    if (inv.services.health && inv.boards.some((b) => b.roles.includes("health-agent") || b.roles.includes("health-sink"))) {
+      this.health = new HealthPipeline("health", {
+        plan, boards: this.boards, swarm: this.swarm, kafka: this.kafka.services, ring: this.cassandra.readyResource,
+        superuserPassword: args.cassandraSuperuserPassword,
+      }, { parent: this });
+    }
     // The inventory is also an output: the policy pack checks the very data the graph came from.
     this.registerOutputs({
       inventory: args.inventory,
       cassandraContactPoints: this.cassandra.contactPoints,
       kafkaBootstrapServers: this.kafka.bootstrapServers,
       graphqlUrls: this.stargate?.graphqlUrls ?? [],
+      healthTable: this.health?.table,
     });
   }
 }

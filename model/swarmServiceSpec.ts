@@ -4,7 +4,8 @@
 
 export interface ServiceMount { readonly source: string; readonly target: string }
 export interface ServiceConfigFile { readonly configName: string; readonly fileName: string }
-export interface ServiceSecretFile { readonly secretName: string; readonly fileName: string }
+/** A swarm secret as a file under /run/secrets, readable only by the container's user. */
+export interface ServiceSecretFile { readonly secretName: string; readonly fileName: string; readonly uid: string }
 export interface ServicePort { readonly target: number; readonly published: number; readonly mode: "ingress" | "host" }
 
 interface ServiceSpecArgs {
@@ -48,7 +49,7 @@ function serviceSpec(a: ServiceSpecArgs, labels: Record<string, string>, constra
         Env: Object.entries(a.env).sort(([x], [y]) => x.localeCompare(y)).map(([k, v]) => `${k}=${v}`),
         Mounts: (a.mounts ?? []).map((m) => ({ Type: "bind", Source: m.source, Target: m.target, ...(m.readOnly ? { ReadOnly: true } : {}) })),
         Configs: (a.configs ?? []).map((c) => ({ ConfigName: c.configName, File: { Name: c.fileName, UID: "0", GID: "0", Mode: 0o444 } })),
-        ...(a.secrets ? { Secrets: a.secrets.map((c) => ({ SecretName: c.secretName, File: { Name: c.fileName, UID: "0", GID: "0", Mode: 0o400 } })) } : {}),
+        ...(a.secrets ? { Secrets: a.secrets.map((c) => ({ SecretName: c.secretName, File: { Name: c.fileName, UID: c.uid, GID: c.uid, Mode: 0o400 } })) } : {}),
         StopGracePeriod: seconds(60),
       },
       Networks: [{ Target: a.network }],

@@ -25,12 +25,18 @@ export interface PlanView {
   readonly sshHosts: { resource: string; host: string; hostKey?: string }[];
 }
 
-function toService(r: PolicyResource): PlannedService {
+/** A pinned service runs on its board; a global one on every board carrying its role label. */
+function toServices(r: PolicyResource, inv: Inventory | undefined): PlannedService[] {
   const spec = r.props.spec;
   const task = spec.TaskTemplate ?? {};
-  const constraint = ((task.Placement?.Constraints ?? []) as string[]).find((c) => c.startsWith("node.hostname=="));
+  const constraints = (task.Placement?.Constraints ?? []) as string[];
   const env = Object.fromEntries(((task.ContainerSpec?.Env ?? []) as string[]).map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]));
-  return { name: spec.Name ?? r.name, board: constraint?.slice("node.hostname==".length), env, memoryMb: specMemoryMb(spec) };
+  const service = { name: spec.Name ?? r.name, env, memoryMb: specMemoryMb(spec) };
+  const pinned = constraints.find((c) => c.startsWith("node.hostname=="));
+  if (pinned) return [{ ...service, board: pinned.slice("node.hostname==".length) }];
+  const role = constraints.map((c) => /^node\.labels\.deskcluster\.role\.([a-z-]+)==true$/.exec(c)?.[1]).find(Boolean);
+  if (role && inv) return inv.boards.filter((b) => (b.roles as string[]).includes(role)).map((b) => ({ ...service, board: b.name }));
+  return [service];
 }
 
 // The policy SDK hands props behind a Proxy that throws on values unknown during preview and
@@ -46,9 +52,10 @@ const plainProps = (r: PolicyResource): PolicyResource => ({ ...r, props: known(
 
 export function planView(input: readonly PolicyResource[]): PlanView {
   const resources = input.map(plainProps);
+  const inventory = resources.find((r) => r.type === deskClusterType)?.props.inventory as Inventory | undefined;
   return {
-    inventory: resources.find((r) => r.type === deskClusterType)?.props.inventory as Inventory | undefined,
-    services: resources.filter(isService).map(toService),
+    inventory,
+    services: resources.filter(isService).flatMap((r) => toServices(r, inventory)),
     sshHosts: resources.filter(isCommand)
       .map((r) => ({ resource: r.name, host: r.props.connection.host, hostKey: r.props.connection.hostKey })),
   };

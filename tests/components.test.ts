@@ -61,8 +61,9 @@ describe("components (Pulumi mocks, lab inventory)", function () {
     assert.equal(count("deskcluster:index:CassandraRing"), 1);
     assert.equal(count("deskcluster:index:KafkaCluster"), 1);
     assert.equal(count("deskcluster:index:Stargate"), 1);
+    assert.equal(count("deskcluster:index:HealthPipeline"), 1);
     const services = r.filter((e) => e.type === swarmObjectType("service")).map((e) => e.name).sort();
-    assert.deepEqual(services, ["cassandra-lab1", "cassandra-lab2", "cassandra-lab3", "kafka-lab1", "kafka-lab2", "kafka-lab3", "stargate-lab4", "stargate-lab4-graphql"]);
+    assert.deepEqual(services, ["cassandra-lab1", "cassandra-lab2", "cassandra-lab3", "health-agent", "health-sink-lab4", "kafka-lab1", "kafka-lab2", "kafka-lab3", "stargate-lab4", "stargate-lab4-graphql"]);
   });
 
   it("parents every resource to its component", () => {
@@ -101,7 +102,10 @@ describe("components (Pulumi mocks, lab inventory)", function () {
     for (const e of r) {
       assert.ok(!e.raw.includes("s3cret-pw") || e.raw.includes(secretSig), `${e.name} carries the password in plaintext`);
       assert.ok(!e.raw.includes("SWMTKN-") || e.raw.includes(secretSig), `${e.name} carries a join token in plaintext`);
+      assert.ok(!e.raw.includes(Buffer.from("s3cret-pw").toString("base64")) || e.raw.includes(secretSig), `${e.name} carries the password (base64) in plaintext`);
     }
+    assert.ok(isSecretAt(one("health-cassandra-password"), "spec"), "the swarm secret's data");
+    assert.ok(isSecretAt(one("health-schema"), "stdin"), "the password for the schema's cqlsh");
     assert.ok(one("swarm-join-lab2").raw.includes("SWMTKN-m"), "a manager joins with the manager token");
     assert.ok(one("swarm-join-lab4").raw.includes("SWMTKN-w"), "a worker joins with the worker token");
   });
@@ -118,5 +122,19 @@ describe("components (Pulumi mocks, lab inventory)", function () {
     assert.equal(spec("cassandra-lab1").Resources.Limits.MemoryBytes, 1280 * 1024 * 1024);
     assert.deepEqual(spec("cassandra-lab1").Networks, [{ Target: "host" }]);
     assert.deepEqual(spec("stargate-lab4-graphql").Networks, [{ Target: "deskcluster" }]);
+  });
+
+  it("runs the health agent on every health-agent board and the sink after topic, table and secret", () => {
+    const agent = plain(one("health-agent").inputs.spec);
+    assert.deepEqual(agent.Mode, { Global: {} });
+    assert.deepEqual(agent.TaskTemplate.Placement.Constraints, ["node.labels.deskcluster.role.health-agent==true"]);
+    assert.deepEqual(agent.TaskTemplate.ContainerSpec.Mounts, [{ Type: "bind", Source: "/", Target: "/host", ReadOnly: true }]);
+    assert.ok(agent.TaskTemplate.ContainerSpec.Env.includes("HEALTH_BOARD={{.Node.Hostname}}"));
+    const sink = plain(one("health-sink-lab4").inputs.spec).TaskTemplate.ContainerSpec;
+    assert.deepEqual(sink.Secrets, [{ SecretName: "deskcluster-cassandra-password", File: { Name: "cassandra-password", UID: "10001", GID: "10001", Mode: 0o400 } }]);
+    const deps = one("health-sink-lab4").deps.map(nameOf);
+    for (const d of ["health-topic", "health-schema", "health-cassandra-password"]) assert.ok(deps.includes(d), `sink waits for ${d}`);
+    assert.ok(one("health-schema").deps.map(nameOf).includes("cassandra-auth"), "the table waits for the ring");
+    assert.ok(one("health-topic").deps.map(nameOf).includes("kafka-lab1"), "the topic waits for the brokers");
   });
 });

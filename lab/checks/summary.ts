@@ -4,6 +4,8 @@
 import { hostAddress } from "../../model/network";
 import { checkKeyspace, quorumWriteRead, ring, ringProblems } from "./cassandra";
 import { graphqlRead, stargateToken } from "./graphql";
+import { vitalsTable } from "../../health/latestVitals";
+import { latestVitals, waitForRows } from "./health";
 import { kraftQuorum } from "./kafka";
 import { labContext } from "./labContext";
 import { swarmNodes, swarmProblems } from "./swarm";
@@ -42,6 +44,12 @@ async function main(): Promise<void> {
     const answer = await graphqlRead(hostAddress(sg), token, checkKeyspace, "kv", key);
     console.log(`graphql on ${sg.name}: ${checkKeyspace}.kv[${key}] = ${JSON.stringify(answer)}`);
     if (answer !== "hello from the lab") problems.push(`stargate: GraphQL on ${sg.name} answered ${answer}`);
+  }
+  if (inv.services.health) {
+    try {
+      await waitForRows(ctx, 1, 60_000);
+      console.log(`latest vitals (${inv.services.health.keyspace}.vitals, through Kafka):\n${vitalsTable(await latestVitals(ctx)).replace(/^/gm, "  ")}`);
+    } catch (err) { problems.push(`health: ${(err as Error).message}`); }
   }
   for (const p of problems) console.log(`PROBLEM ${p}`);
   console.log(problems.length === 0 ? "lab health: ok" : `lab health: ${problems.length} problem(s)`);

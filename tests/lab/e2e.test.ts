@@ -3,12 +3,15 @@
 // leaves nothing behind. Talks only to the lab's own containers and loopback.
 import assert from "node:assert/strict";
 import { execSync, spawnSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { hostAddress } from "../../model/network";
 import { checkKeyspace, quorumWriteRead, ring, ringProblems } from "../../lab/checks/cassandra";
 import { graphqlRead, stargateToken } from "../../lab/checks/graphql";
+import { compareKafkaWithRows, latestVitals, sinkOutage, waitForRows } from "../../lab/checks/health";
 import { kraftQuorum, roundTrip } from "../../lab/checks/kafka";
+import { latestVitalsGraphql } from "../../health/latestVitals";
+import { dayOf } from "../../health/record";
 import { LabContext, labContext, labDir } from "../../lab/checks/labContext";
 import { swarmNodes, swarmProblems } from "../../lab/checks/swarm";
 
@@ -70,6 +73,45 @@ describe("lab end to end (pulumi up on simulated boards)", function () {
     if (!ctx.inventory.services.stargate) this.skip();
     const sg = hostAddress(by("stargate")[0]);
     assert.equal(await graphqlRead(sg, await stargateToken(sg, ctx.password), checkKeyspace, "kv", key), "written by the e2e test");
+  });
+
+  it("stores at least 10 vitals rows per board within 30 s of pulumi up finishing", async () => {
+    const convergedAt = Number(readFileSync(join(labDir(lab), "converged-at"), "utf8"));
+    const left = convergedAt + 30_000 - Date.now();
+    const { counts } = await waitForRows(ctx, 10, Math.max(0, left));
+    console.log(`      health rows ${Math.round((Date.now() - convergedAt) / 1000)}s after pulumi up: ${JSON.stringify(counts)}`);
+    assert.deepEqual(Object.keys(counts), by("health-agent").map((b) => b.name).sort());
+  });
+
+  it("shows every board in the health command", () => {
+    const out = execSync("npx --no-install ts-node --transpile-only cli/health.ts", { cwd: root, encoding: "utf8" });
+    console.log(out.replace(/^/gm, "      "));
+    for (const b of by("health-agent")) assert.match(out, new RegExp(`^${b.name}\\s+\\d+s\\s`, "m"), `${b.name} in:\n${out}`);
+  });
+
+  it("returns the latest vitals row per board through Stargate's GraphQL API", async function () {
+    if (!ctx.inventory.services.stargate) this.skip();
+    const sg = hostAddress(by("stargate")[0]);
+    const token = await stargateToken(sg, ctx.password);
+    const latest = await latestVitals(ctx);
+    for (const b of by("health-agent")) {
+      const res = await fetch(`http://${sg}:8080/graphql/${ctx.inventory.services.health!.keyspace}`, {
+        method: "POST", headers: { "content-type": "application/json", "x-cassandra-token": token },
+        body: JSON.stringify({ query: latestVitalsGraphql("vitals", b.name, dayOf(Date.now())) }),
+      });
+      const row = ((await res.json()) as any).data?.vitals?.values?.[0];
+      assert.ok(row && latest.get(b.name), `no GraphQL row for ${b.name}`);
+    }
+  });
+
+  it("loses no acknowledged record and stores no duplicate when the sink is down for 20 s", async () => {
+    await sinkOutage(ctx, 20);
+    const l = await compareKafkaWithRows(ctx);
+    console.log(`      after a 20 s sink outage: ${l.acked} records acknowledged by Kafka (${l.distinct} distinct, ${l.resent} resent), ${l.stored} stored as rows, ${l.missing.length} missing, ${l.unexpected.length} rows without a record`);
+    assert.deepEqual(l.missing, []);
+    assert.deepEqual(l.unexpected, []);
+    assert.equal(l.stored, l.distinct);
+    assert.ok(l.distinct > 0);
   });
 
   it("converges: a second pulumi up changes nothing", () => {
