@@ -26,7 +26,7 @@ export class Swarm extends pulumi.ComponentResource {
     super("deskcluster:index:Swarm", name, { managers: args.plan.managers, workers: args.plan.workers, labels: args.plan.labels }, opts);
     const leader = args.boards[args.plan.leader!];
     const init = new RemoteCommand(`${name}-init`, {
-      connection: leader.connection, create: swarmInitScript(leader.address), delete: swarmLeaveScript(),
+      connection: leader.connection, create: swarmInitScript(leader.address), delete: swarmLeaveScript("leader"),
     }, { parent: this, dependsOn: [leader] });
     const tokens = new RemoteCommand(`${name}-tokens`, {
       connection: leader.connection, create: swarmTokensScript, secretStdout: true,
@@ -38,7 +38,7 @@ export class Swarm extends pulumi.ComponentResource {
       return new RemoteCommand(`${name}-join-${n}`, {
         connection: board.connection,
         create: swarmJoinScript(board.address, leader.address),
-        delete: swarmLeaveScript(),
+        delete: swarmLeaveScript(args.plan.managers.includes(n) ? "manager" : "worker"),
         stdin: pulumi.interpolate`${token(args.plan.managers.includes(n) ? "manager" : "worker")}\n`,
       }, { parent: this, dependsOn: [board, init] });
     });
@@ -51,7 +51,7 @@ export class Swarm extends pulumi.ComponentResource {
     this.network = new SwarmObject(`${name}-overlay`, {
       manager: this.manager, kind: "network",
       spec: { Name: args.overlayNetwork, Driver: "overlay", Attachable: true, Labels: { "deskcluster.network": args.overlayNetwork } },
-    }, { parent: this, dependsOn: [init] });
+    }, { parent: this, dependsOn: [init, ...joins] }); // so destroy removes it while every node is still in
     this.ready = pulumi.all(labels.map((l) => l.stdout));
     this.registerOutputs({ ready: this.ready, network: this.networkName });
   }

@@ -25,8 +25,23 @@ export function swarmJoinScript(address: string, leaderAddress: string): string 
   ].join("\n");
 }
 
-export function swarmLeaveScript(): string {
-  return `sudo docker swarm leave --force >/dev/null 2>&1 || true`;
+/**
+ * Leaving without breaking the managers' raft quorum: a manager first demotes itself (the
+ * others keep a majority), waits until it is a worker, and only then leaves. The last
+ * manager (the leader, on destroy) leaves with --force, which ends the swarm.
+ */
+export function swarmLeaveScript(role: "manager" | "worker" | "leader" = "worker"): string {
+  if (role === "leader") return `sudo docker swarm leave --force >/dev/null 2>&1 || true`;
+  return [
+    `if [ "$(${swarmState})" = "active" ]; then`,
+    ...(role === "manager" ? [
+      `  self=$(sudo docker info --format '{{.Swarm.NodeID}}')`,
+      `  sudo docker node demote "$self" >/dev/null 2>&1 || true`,
+      `  for i in $(seq 1 30); do [ "$(sudo docker info --format '{{.Swarm.ControlAvailable}}')" = "false" ] && break; sleep 1; done`,
+    ] : []),
+    `  sudo docker swarm leave >/dev/null 2>&1 || sudo docker swarm leave --force >/dev/null 2>&1 || true`,
+    `fi`,
+  ].join("\n");
 }
 
 /** Sets exactly the desired deskcluster.* labels on a node, removing stale ones. */

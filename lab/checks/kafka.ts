@@ -24,9 +24,21 @@ export async function roundTrip(bootstrap: string[], topic: string, count: numbe
   const kafka = new Kafka({ clientId: "deskcluster-check", brokers: bootstrap, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 3, configEntries: [{ name: "min.insync.replicas", value: "2" }] }], waitForLeaders: true });
-  const meta = await admin.fetchTopicMetadata({ topics: [topic] });
-  const isr = Math.min(...meta.topics[0].partitions.map((p) => p.isr.length));
+  await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 3, configEntries: [{ name: "min.insync.replicas", value: "2" }] }] });
+  // A new topic's metadata reaches every broker a moment later ("does not host this
+  // topic-partition" until then): wait for leaders and full ISRs, 30 s at most.
+  let isr = 0;
+  for (const end = Date.now() + 30_000; ;) {
+    try {
+      const parts = (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0].partitions;
+      isr = Math.min(...parts.map((p) => p.isr.length));
+      if (parts.length === 3 && parts.every((p) => p.leader >= 0) && isr === 3) break;
+    } catch (err) {
+      if (Date.now() > end) throw err;
+    }
+    if (Date.now() > end) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
   await admin.disconnect();
   const producer = kafka.producer({ idempotent: true });
   await producer.connect();
