@@ -44,7 +44,7 @@ export class DeskCluster extends pulumi.ComponentResource {
       plan, boards: this.boards, swarm: this.swarm,
       superuserPassword: args.cassandraSuperuserPassword,
     }, { parent: this });
-    this.kafka = new KafkaCluster("kafka", { plan, swarm: this.swarm }, { parent: this });
+    this.kafka = new KafkaCluster("kafka", { plan, boards: this.boards, swarm: this.swarm }, { parent: this });
     if (plan.stargate.length > 0) {
       this.stargate = new Stargate("stargate", {
         plan, boards: this.boards, swarm: this.swarm, ring: this.cassandra,
@@ -52,7 +52,7 @@ export class DeskCluster extends pulumi.ComponentResource {
     }
     if (inv.services.health && inv.boards.some((b) => b.roles.includes("health-agent") || b.roles.includes("health-sink"))) {
       this.health = new HealthPipeline("health", {
-        plan, boards: this.boards, swarm: this.swarm, kafka: this.kafka.services, ring: this.cassandra.readyResource,
+        plan, boards: this.boards, swarm: this.swarm, kafka: [this.kafka.ready], ring: this.cassandra.readyResource,
         superuserPassword: args.cassandraSuperuserPassword,
       }, { parent: this });
     }

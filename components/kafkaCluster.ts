@@ -5,7 +5,10 @@ import { ClusterPlan } from "../model/clusterPlan";
 import { kafkaDataPath } from "../model/kafkaConfig";
 import { boardByName } from "../model/lookup";
 import { serviceSizing } from "../model/memoryBudget";
+import { kafkaWaitReadyScript } from "../model/serviceScripts";
 import { ClusterId } from "../providers/clusterId";
+import { RemoteCommand } from "../providers/remoteCommand";
+import { Board } from "./board";
 import { SwarmObject } from "../providers/swarmObject";
 import { KafkaIdentity } from "./kafkaIdentity";
 import { Swarm } from "./swarm";
@@ -13,6 +16,7 @@ import { pinnedService } from "./swarmService";
 
 export interface KafkaClusterArgs {
   readonly plan: ClusterPlan;
+  readonly boards: Record<string, Board>;
   readonly swarm: Swarm;
 }
 
@@ -20,6 +24,8 @@ export class KafkaCluster extends pulumi.ComponentResource {
   public readonly bootstrapServers: string[];
   public readonly clusterId: pulumi.Output<string>;
   public readonly services: SwarmObject[];
+  /** Done when every broker serves clients: what topic creation depends on. */
+  public readonly ready: RemoteCommand;
 
   constructor(name: string, args: KafkaClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     const { plan } = args;
@@ -38,6 +44,12 @@ export class KafkaCluster extends pulumi.ComponentResource {
         labels: { "deskcluster.rack": node.rack, "deskcluster.kafka.node-id": String(node.nodeId) },
       }, { parent: this, dependsOn: [args.swarm, identity] });
     });
+    const first = plan.kafka.nodes.find((n) => n.processRoles.includes("broker"))!;
+    this.ready = new RemoteCommand(`${name}-ready`, {
+      connection: args.boards[first.board].connection,
+      create: kafkaWaitReadyScript(`kafka-${first.board}`, plan.kafka.bootstrap[0], plan.kafka.bootstrap.length),
+      triggers: this.services.map((s) => s.spec),
+    }, { parent: this, dependsOn: this.services });
     this.bootstrapServers = plan.kafka.bootstrap;
     this.registerOutputs({ bootstrapServers: this.bootstrapServers, clusterId: this.clusterId });
   }

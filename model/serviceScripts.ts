@@ -37,6 +37,27 @@ export function cassandraAuthScript(service: string, address: string, datacenter
   ].join("\n");
 }
 
+/**
+ * Blocks until the KRaft cluster serves clients: the broker container runs, answers on its
+ * listener, and sees every broker of the plan (so a topic with replication N can be made).
+ */
+export function kafkaWaitReadyScript(service: string, bootstrap: string, brokers: number, timeoutSeconds = 600): string {
+  return [
+    "set -eu",
+    `end=$(( $(date +%s) + ${timeoutSeconds} ))`,
+    `while :; do`,
+    `  ctr=${containerOf(service)}`,
+    `  if [ -n "$ctr" ]; then`,
+    `    n=$(sudo docker exec "$ctr" kafka-broker-api-versions --bootstrap-server ${bootstrap} 2>/dev/null | grep -c '(id: ' || true)`,
+    `    [ "$n" -ge ${brokers} ] && break`,
+    `  fi`,
+    `  if [ "$(date +%s)" -gt "$end" ]; then echo "kafka ${service}: ${brokers} brokers not reachable through ${bootstrap} after ${timeoutSeconds}s (saw \${n:-0})" >&2; exit 1; fi`,
+    `  sleep 3`,
+    `done`,
+    `echo "kafka: ${brokers} brokers up"`,
+  ].join("\n");
+}
+
 /** Runs CQL statements as the superuser, whose password arrives on stdin (never in argv). */
 export function cqlScript(service: string, address: string, statements: readonly string[]): string {
   return [

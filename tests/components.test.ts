@@ -135,6 +135,7 @@ describe("components (Pulumi mocks, lab inventory)", function () {
     const deps = one("health-sink-lab4").deps.map(nameOf);
     for (const d of ["health-topic", "health-schema", "health-cassandra-password"]) assert.ok(deps.includes(d), `sink waits for ${d}`);
     assert.ok(one("health-schema").deps.map(nameOf).includes("cassandra-auth"), "the table waits for the ring");
-    assert.ok(one("health-topic").deps.map(nameOf).includes("kafka-lab1"), "the topic waits for the brokers");
+    assert.ok(one("health-topic").deps.map(nameOf).includes("kafka-ready"), "the topic waits for the brokers");
+    assert.ok(["kafka-lab1", "kafka-lab2", "kafka-lab3"].every((k) => one("kafka-ready").deps.map(nameOf).includes(k)));
   });
 });

@@ -8,10 +8,15 @@ export const root = join(__dirname, "..");
 
 export interface PreviewResult { ok: boolean; json: any; text: string }
 
+// Previews in tests run against their own empty state backend: a lab that is up (with the
+// lab stack's state in the shared backend) must not turn their "create" steps into "same".
+let backend: string | undefined;
+const testBackend = () => (backend ??= `file://${mkdtempSync(join(tmpdir(), "deskcluster-state-"))}`);
+
 /** With json false the text output is kept: Pulumi 3.64 leaves policy violations out of --json. */
 export function preview(stack: string, args: string[] = [], env: Record<string, string> = {}, asJson = true): PreviewResult {
   const r = spawnSync("bash", [join(root, "scripts/preview.sh"), stack, ...(asJson ? ["--json"] : []), ...args], {
-    cwd: root, encoding: "utf8", env: { ...process.env, DESKCLUSTER_SKIP_BUILD: "1", ...env }, maxBuffer: 64 << 20,
+    cwd: root, encoding: "utf8", env: { ...process.env, PULUMI_BACKEND_URL: testBackend(), DESKCLUSTER_SKIP_BUILD: "1", ...env }, maxBuffer: 64 << 20,
   });
   let json: any;
   try { json = JSON.parse(r.stdout); } catch { json = undefined; }
@@ -36,7 +41,7 @@ export function throwawayLabConfig(): string {
   }
   writeFileSync(join(dir, "hostkeys.json"), JSON.stringify(keys));
   copyFileSync(join(root, "Pulumi.lab.yaml"), join(dir, "Pulumi.lab.yaml"));
-  execFileSync("bash", [join(root, "lab/stackConfig.sh"), join(dir, "Pulumi.lab.yaml"), join(dir, "id"), join(dir, "hostkeys.json"), join(dir, "password")], { cwd: root, stdio: "ignore" });
+  execFileSync("bash", [join(root, "lab/stackConfig.sh"), join(dir, "Pulumi.lab.yaml"), join(dir, "id"), join(dir, "hostkeys.json"), join(dir, "password")], { cwd: root, stdio: "ignore", env: { ...process.env, PULUMI_BACKEND_URL: testBackend() } });
   return join(dir, "Pulumi.lab.yaml");
 }
 
