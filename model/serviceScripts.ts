@@ -33,7 +33,12 @@ export function cassandraAuthScript(service: string, address: string, datacenter
     `ctr=${containerOf(service)}`,
     `if echo "SELECT role FROM system_auth.roles LIMIT 1;" | ${cql("cassandra", "$pw")} >/dev/null 2>&1; then echo "auth already set"; exit 0; fi`,
     `printf "%s\\n" "ALTER KEYSPACE system_auth WITH replication = {'class': 'NetworkTopologyStrategy', '${datacenter}': ${replication}};" "ALTER ROLE cassandra WITH PASSWORD = '$pw';" | ${cql("cassandra", "cassandra")}`,
-    `echo "auth set"`,
+    // Nodes cache credentials for a while (credentials_validity_in_ms): done means usable.
+    `for i in $(seq 1 60); do`,
+    `  if echo "SELECT role FROM system_auth.roles LIMIT 1;" | ${cql("cassandra", "$pw")} >/dev/null 2>&1; then echo "auth set"; exit 0; fi`,
+    `  sleep 1`,
+    `done`,
+    `echo "cassandra: the new superuser password is still refused after 60s" >&2; exit 1`,
   ].join("\n");
 }
 
