@@ -27,7 +27,7 @@ async function main(): Promise<void> {
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
-    eachBatch: async ({ batch, resolveOffset, commitOffsetsIfNecessary, heartbeat, isRunning }) => {
+    eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning }) => {
       const rows: unknown[][] = [];
       for (const m of batch.messages) {
         const d = decodeRecord(m.value);
@@ -38,8 +38,11 @@ async function main(): Promise<void> {
       await Promise.all(rows.map((p) => cassandra.execute(insert, p)));
       if (!isRunning()) return;
       const last = batch.messages[batch.messages.length - 1];
-      if (last) resolveOffset(last.offset);
-      await commitOffsetsIfNecessary();
+      if (last) {
+        resolveOffset(last.offset);
+        // Committed only now that every row of the batch is written: the next offset to read.
+        await consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
+      }
       await heartbeat();
       stored += rows.length;
     },
