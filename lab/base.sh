@@ -4,11 +4,18 @@
 # `docker import`. The image gets the host's apt sources (suite names rewritten to SUITE)
 # and its Check-Valid-Until/Check-Date settings: the mirror is a dated snapshot.
 # Skips the build when the image already carries this script's hash. Idempotent.
-# usage: lab/base.sh bookworm|bullseye
+# Another architecture (arm64 for real Pis) gets debootstrap's first stage only: the required
+# packages unpacked, not configured, since nothing of that architecture can run here. That
+# is enough for images whose build runs nothing (the health image); it is tagged SUITE-ARCH.
+# usage: lab/base.sh bookworm|bullseye [ARCH]
 set -euo pipefail
-SUITE=${1:?usage: lab/base.sh bookworm|bullseye}
+SUITE=${1:?usage: lab/base.sh bookworm|bullseye [ARCH]}
 case $SUITE in bookworm|bullseye) ;; *) echo "base: unknown suite $SUITE" >&2; exit 2 ;; esac
-IMAGE=deskcluster/base:$SUITE
+HOST_ARCH=$(dpkg --print-architecture)
+ARCH=${2:-$HOST_ARCH}
+case $ARCH in amd64|arm64) ;; *) echo "base: unknown architecture $ARCH" >&2; exit 2 ;; esac
+IMAGE=deskcluster/base:$SUITE; FOREIGN=()
+if [ "$ARCH" != "$HOST_ARCH" ]; then IMAGE=deskcluster/base:$SUITE-$ARCH; FOREIGN=(--foreign "--arch=$ARCH"); fi
 HASH=$(sha256sum "${BASH_SOURCE[0]}" | cut -c1-16)
 T0=$SECONDS
 
@@ -31,9 +38,10 @@ TMP=$(mktemp -d /var/tmp/deskcluster-base.XXXXXX); ROOT=$TMP/rootfs
 # debootstrap mounts proc/sys inside the target; never delete through a leftover mount
 trap 'umount -R "$ROOT/proc" "$ROOT/sys" 2>/dev/null || true; rm -rf --one-file-system "$TMP"' EXIT
 
-echo "base: debootstrap $SUITE (minbase)"
-debootstrap --variant=minbase "$SUITE" "$ROOT" "$MIRROR" >"$TMP/debootstrap.log" 2>&1 \
+echo "base: debootstrap $SUITE $ARCH (minbase${FOREIGN:+, first stage only})"
+debootstrap "${FOREIGN[@]}" --variant=minbase "$SUITE" "$ROOT" "$MIRROR" >"$TMP/debootstrap.log" 2>&1 \
   || { tail -20 "$TMP/debootstrap.log" >&2; exit 1; }
+[ "$ARCH" = "$HOST_ARCH" ] || rm -rf "$ROOT/debootstrap" "$ROOT"/var/cache/apt/archives/*.deb
 echo "base: debootstrap done in $((SECONDS - T0))s"
 
 # Host apt sources, with the host's suite names (bookworm, bookworm-updates, ...) -> SUITE
@@ -47,7 +55,7 @@ grep -hsE '^\s*Acquire::Check-(Valid-Until|Date)' /etc/apt/apt.conf.d/* \
 rm -rf "$ROOT"/var/cache/apt/archives/*.deb "$ROOT"/var/lib/apt/lists/*
 
 echo "base: importing $IMAGE"
-tar -C "$ROOT" --numeric-owner --xattrs -cf - . | docker import \
-  --change "LABEL deskcluster.base.hash=$HASH deskcluster.base.suite=$SUITE" \
+tar -C "$ROOT" --numeric-owner --xattrs -cf - . | docker import --platform "linux/$ARCH" \
+  --change "LABEL deskcluster.base.hash=$HASH deskcluster.base.suite=$SUITE deskcluster.base.arch=$ARCH" \
   --change 'ENV LANG=C.UTF-8' --change 'CMD ["/bin/bash"]' - "$IMAGE" >/dev/null
 echo "base: $IMAGE built in $((SECONDS - T0))s ($(docker image inspect -f '{{.Size}}' "$IMAGE" | numfmt --to=iec))"

@@ -6,6 +6,22 @@ export function containerOf(service: string): string {
   return `$(sudo docker ps -q --filter label=com.docker.swarm.service.name=${service} | head -n 1)`;
 }
 
+/**
+ * Lines that give the task container a cqlshrc with the superuser password from shell
+ * variable `pw` (printf is a builtin: the password is in no command line on the board),
+ * and the cqlsh invocation that uses it. The file is removed when the script exits.
+ */
+function superuserCqlsh(address: string): { setup: string[]; cqlsh: string } {
+  const rc = "/tmp/.deskcluster-cqlshrc";
+  return {
+    setup: [
+      `printf '[authentication]\\nusername = cassandra\\npassword = %s\\n' "$pw" | sudo docker exec -i "$ctr" sh -c 'umask 077; cat > ${rc}'`,
+      `trap 'sudo docker exec "$ctr" rm -f ${rc} >/dev/null 2>&1 || true' EXIT`,
+    ],
+    cqlsh: `sudo docker exec -i "$ctr" cqlsh --cqlshrc ${rc} ${address} ${cassandraPorts.cql}`,
+  };
+}
+
 /** Blocks until this node reports Up/Normal, so the next node joins only after it (one at a time). */
 export function cassandraWaitNormalScript(service: string, address: string, timeoutSeconds = 900): string {
   return [
@@ -25,20 +41,24 @@ export function cassandraWaitNormalScript(service: string, address: string, time
  * Turns on authentication for real: system_auth replicated across racks, and the default
  * superuser's well-known password replaced by the secret one, read from stdin.
  */
-export function cassandraAuthScript(service: string, address: string, datacenter: string, replication: number): string {
-  const cql = (user: string, pw: string) => `sudo docker exec -i "$ctr" cqlsh ${address} ${cassandraPorts.cql} -u ${user} -p "${pw}"`;
+export function cassandraAuthScript(service: string, address: string, datacenter: string, replication: number, timeoutSeconds = 300): string {
+  const su = superuserCqlsh(address);
+  const defaultLogin = `sudo docker exec -i "$ctr" cqlsh -u cassandra -p cassandra ${address} ${cassandraPorts.cql}`;
+  // The default superuser appears some seconds after the ring is up, and nodes cache
+  // credentials (credentials_validity_in_ms): so retry until the new password really works.
   return [
     "set -eu",
     "read -r pw",
     `ctr=${containerOf(service)}`,
-    `if echo "SELECT role FROM system_auth.roles LIMIT 1;" | ${cql("cassandra", "$pw")} >/dev/null 2>&1; then echo "auth already set"; exit 0; fi`,
-    `printf "%s\\n" "ALTER KEYSPACE system_auth WITH replication = {'class': 'NetworkTopologyStrategy', '${datacenter}': ${replication}};" "ALTER ROLE cassandra WITH PASSWORD = '$pw';" | ${cql("cassandra", "cassandra")}`,
-    // Nodes cache credentials for a while (credentials_validity_in_ms): done means usable.
-    `for i in $(seq 1 60); do`,
-    `  if echo "SELECT role FROM system_auth.roles LIMIT 1;" | ${cql("cassandra", "$pw")} >/dev/null 2>&1; then echo "auth set"; exit 0; fi`,
-    `  sleep 1`,
+    ...su.setup,
+    `end=$(( $(date +%s) + ${timeoutSeconds} ))`,
+    `while :; do`,
+    `  if echo "SELECT role FROM system_auth.roles LIMIT 1;" | ${su.cqlsh} >/dev/null 2>&1; then echo "auth set"; exit 0; fi`,
+    // The new password travels inside the CQL on stdin, never on a command line.
+    `  err=$(printf "%s\\n" "ALTER KEYSPACE system_auth WITH replication = {'class': 'NetworkTopologyStrategy', '${datacenter}': ${replication}};" "ALTER ROLE cassandra WITH PASSWORD = '$pw';" | ${defaultLogin} 2>&1 >/dev/null) || true`,
+    `  if [ "$(date +%s)" -gt "$end" ]; then echo "cassandra: superuser password not set after ${timeoutSeconds}s: $(echo "$err" | tail -n 1)" >&2; exit 1; fi`,
+    `  sleep 2`,
     `done`,
-    `echo "cassandra: the new superuser password is still refused after 60s" >&2; exit 1`,
   ].join("\n");
 }
 
@@ -65,11 +85,13 @@ export function kafkaWaitReadyScript(service: string, bootstrap: string, brokers
 
 /** Runs CQL statements as the superuser, whose password arrives on stdin (never in argv). */
 export function cqlScript(service: string, address: string, statements: readonly string[]): string {
+  const su = superuserCqlsh(address);
   return [
     "set -eu",
     "read -r pw",
     `ctr=${containerOf(service)}`,
-    `cat <<'DESKCLUSTER_CQL' | sudo docker exec -i "$ctr" cqlsh ${address} ${cassandraPorts.cql} -u cassandra -p "$pw"`,
+    ...su.setup,
+    `cat <<'DESKCLUSTER_CQL' | ${su.cqlsh}`,
     ...statements,
     "DESKCLUSTER_CQL",
     `echo "cql: ${statements.length} statements applied"`,

@@ -9,6 +9,7 @@ import { omitServices, omitServicesProblems } from "../model/omitServices";
 import { boardsWithRole, servicesOn } from "../model/placement";
 import { checkInventory } from "../model/rules";
 import { parseQuorumStatus } from "../lab/checks/kafka";
+import { cassandraAuthScript, cqlScript } from "../model/serviceScripts";
 import { stack } from "./helpers";
 
 describe("model", () => {
@@ -155,5 +156,16 @@ describe("parseQuorumStatus", () => {
     assert.deepEqual(parseQuorumStatus(v39), { leaderId: 2, voters: [1, 3] });
     assert.deepEqual(parseQuorumStatus("LeaderId: 7\nCurrentVoters: [11,7,9]\n"), { leaderId: 7, voters: [7, 9, 11] });
     assert.throws(() => parseQuorumStatus("error: timed out", "lab1"), /on lab1 said/);
+  });
+});
+
+describe("superuser scripts", () => {
+  it("keep the password off every command line: stdin into a builtin printf and a cqlshrc", () => {
+    for (const script of [cassandraAuthScript("cassandra-lab1", "172.30.77.11", "lab1", 3), cqlScript("cassandra-lab1", "172.30.77.11", ["SELECT 1;"])]) {
+      assert.match(script, /^read -r pw$/m);
+      assert.ok(!/-p "\$pw"|-p \$pw|password=\$pw/.test(script), script);
+      assert.match(script, /printf '\[authentication\]\\nusername = cassandra\\npassword = %s\\n' "\$pw" \| sudo docker exec -i "\$ctr" sh -c 'umask 077; cat > \/tmp\/\.deskcluster-cqlshrc'/);
+      assert.match(script, /cqlsh --cqlshrc \/tmp\/\.deskcluster-cqlshrc 172\.30\.77\.11 9042/);
+    }
   });
 });
