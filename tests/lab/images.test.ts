@@ -1,0 +1,51 @@
+// The health images on real Docker: built from this source for amd64 (the lab) and arm64 (real
+// Pis, run here under qemu emulation), they read the same vitals from a Pi 4's /proc and /sys;
+// and the agent keeps running, and keeps its records, while Kafka is unreachable.
+import assert from "node:assert/strict";
+import { execFileSync, execSync } from "node:child_process";
+import { join } from "node:path";
+
+const root = join(__dirname, "..", "..");
+const sh = (cmd: string) => execSync(cmd, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+const docker = (...args: string[]) => execFileSync("docker", args, { encoding: "utf8" });
+const pi4 = join(root, "tests", "health-fixtures", "pi4");
+const sampleScript = `const { Sampler } = require("/app/health/sampler.js");
+  const r = new Sampler("pi-w1", { proc: "/host/proc", sys: "/host/sys", dataDir: "/host/var/lib/deskcluster" }).sample(1800000000000);
+  console.log(JSON.stringify({ arch: process.arch, ...r }));`;
+
+describe("health images (amd64 and arm64)", function () {
+  this.timeout(15 * 60_000);
+  before(() => {
+    sh("bash lab/emulation.sh");
+    sh("bash health/image/build.sh --arch amd64 --arch arm64");
+  });
+
+  it("read the same vitals from a Pi 4's /proc and /sys on both architectures", () => {
+    const run = (tag: string, platform: string) => JSON.parse(docker("run", "--rm", "--network", "none", "--platform", platform,
+      "-v", `${pi4}:/host:ro`, tag, "node", "-e", sampleScript));
+    const amd = run("deskcluster/health-agent:0.1.0", "linux/amd64");
+    const arm = run("deskcluster/health-agent:0.1.0-arm64", "linux/arm64");
+    assert.deepEqual([amd.arch, arm.arch], ["x64", "arm64"]);
+    assert.deepEqual({ ...arm, arch: "x64" }, amd);
+    assert.deepEqual([arm.cpuTempC, arm.cpuMhz, arm.memAvailableKb, arm.tempStatus], [48.7, 1500, 6900012, "ok"]);
+    assert.equal(docker("image", "inspect", "-f", "{{.Architecture}}", "deskcluster/health-sink:0.1.0-arm64").trim(), "arm64");
+  });
+
+  it("keeps the agent running and its records waiting while Kafka is unreachable", async () => {
+    const name = `deskcluster-agent-check-${process.pid}`;
+    docker("run", "-d", "--name", name, "--network", "none", "--label", "deskcluster.check=1", "-v", "/:/host:ro",
+      "-e", "HEALTH_BOARD=lab1", "-e", "HEALTH_TOPIC=deskcluster.health", "-e", "KAFKA_BOOTSTRAP=127.0.0.1:9", "-e", "HOST_ROOT=/host",
+      "deskcluster/health-agent:0.1.0");
+    try {
+      await new Promise((r) => setTimeout(r, 20_000));
+      const state = docker("inspect", "-f", "{{.State.Running}} {{.RestartCount}}", name).trim();
+      const logs = docker("logs", name);
+      console.log(logs.trim().split("\n").slice(-2).map((l) => `      ${l}`).join("\n"));
+      assert.equal(state, "true 0", logs);
+      const waiting = [...logs.matchAll(/(\d+) records wait/g)].map((m) => Number(m[1]));
+      assert.ok(waiting.length >= 1 && waiting[waiting.length - 1] >= 10, `records waiting: ${waiting}`);
+    } finally {
+      docker("rm", "-f", name);
+    }
+  });
+});
