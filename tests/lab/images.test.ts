@@ -6,7 +6,7 @@ import { execFileSync, execSync } from "node:child_process";
 import { join } from "node:path";
 
 const root = join(__dirname, "..", "..");
-const sh = (cmd: string) => execSync(cmd, { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+const sh = (cmd: string) => execSync(cmd, { cwd: root, encoding: "utf8", shell: "/bin/bash", stdio: ["ignore", "pipe", "inherit"] });
 const docker = (...args: string[]) => execFileSync("docker", args, { encoding: "utf8" });
 const pi4 = join(root, "tests", "health-fixtures", "pi4");
 const sampleScript = `const { Sampler } = require("/app/health/sampler.js");
@@ -29,6 +29,25 @@ describe("health images (amd64 and arm64)", function () {
     assert.deepEqual({ ...arm, arch: "x64" }, amd);
     assert.deepEqual([arm.cpuTempC, arm.cpuMhz, arm.memAvailableKb, arm.tempStatus], [48.7, 1500, 6900012, "ok"]);
     assert.equal(docker("image", "inspect", "-f", "{{.Architecture}}", "deskcluster/health-sink:0.1.0-arm64").trim(), "arm64");
+  });
+
+  it("publishes both architectures under one multi-arch tag that a board pulls for its own architecture", async () => {
+    const name = `deskcluster-registry-check-${process.pid}`;
+    const registry = "127.0.0.1:5001";
+    sh(". lab/images/common.sh && build_image deskcluster/lab-registry:2 lab/registry >&2");
+    docker("run", "-d", "--name", name, "--label", "deskcluster.check=1", "-p", `${registry}:5000`, "deskcluster/lab-registry:2");
+    try {
+      for (let i = 0; i < 30 && !(await fetch(`http://${registry}/v2/`).then((r) => r.ok, () => false)); i++) await new Promise((r) => setTimeout(r, 1000));
+      sh(`bash health/image/publish.sh ${registry}`);
+      const list = JSON.parse(docker("manifest", "inspect", "--insecure", `${registry}/deskcluster/health-agent:0.1.0`));
+      assert.deepEqual(list.manifests.map((m: any) => m.platform.architecture).sort(), ["amd64", "arm64"]);
+      const remote = `${registry}/deskcluster/health-sink:0.1.0`;
+      docker("pull", "-q", "--platform", "linux/arm64", remote);
+      assert.equal(docker("image", "inspect", "-f", "{{.Architecture}}", remote).trim(), "arm64");
+      docker("rmi", remote);
+    } finally {
+      docker("rm", "-f", name);
+    }
   });
 
   it("keeps the agent running and its records waiting while Kafka is unreachable", async () => {
