@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import { planCluster } from "../model/clusterPlan";
 import { Inventory } from "../model/inventory";
 import { deskClusterType, policies } from "../policies/deskclusterPolicies";
-import { pinnedServiceSpec } from "../model/swarmServiceSpec";
+import { agentEnv } from "../model/healthConfig";
+import { globalServiceSpec, pinnedServiceSpec } from "../model/swarmServiceSpec";
 import { remoteCommandType } from "../providers/remoteCommand";
 import { swarmObjectType } from "../providers/swarmObject";
 import { stack } from "./helpers";
@@ -99,5 +100,22 @@ describe("policy pack", () => {
     setEnv(resources.find((r) => r.name === "cassandra-lab3")!, "CASSANDRA_PASSWORD", "cassandra");
     const out = run(policy("secrets-and-host-keys"), resources);
     assert.deepEqual(out.map((m) => m.split(":")[0]), ["[secrets] board lab2, field lab2-base connection.hostKey", "[secrets] board lab3, field service cassandra-lab3 env CASSANDRA_PASSWORD"]);
+  });
+
+  it("counts a global service on every board carrying its role: a greedy agent overfills the 1 GB managers", () => {
+    const inv = stack("dev");
+    const agent = (memoryMb: number) => resource(swarmObjectType("service"), "health-agent", {
+      kind: "service",
+      spec: globalServiceSpec({ name: "health-agent", role: "health-agent", image: "deskcluster/health-agent:0.1.0", env: agentEnv(inv), memoryMb, network: "host", endpointMode: "dnsrr" }),
+    });
+    const kafka = (board: string) => resource(swarmObjectType("service"), `kafka-${board}`, {
+      kind: "service",
+      spec: pinnedServiceSpec({ name: `kafka-${board}`, board, image: inv.services.kafka.image, env: {}, network: "host", endpointMode: "dnsrr", memoryMb: 512 }),
+    });
+    const base = [resource(deskClusterType, inv.cluster.name, { inventory: inv }), kafka("opi-m1"), kafka("opi-m2"), kafka("opi-m3")];
+    assert.deepEqual(run(policy("memory-budget"), [...base, agent(96)]), []);
+    const out = run(policy("memory-budget"), [...base, agent(400)]);
+    assert.deepEqual(out.map((m) => m.slice(0, m.indexOf(":"))), ["[memory-budget] board opi-m1, field roles", "[memory-budget] board opi-m2, field roles", "[memory-budget] board opi-m3, field roles"]);
+    assert.match(out[0], /kafka-opi-m1 512, health-agent 400\) need 912 MB \+ \d+ MB OS reserve > 1024 MB RAM/);
   });
 });
