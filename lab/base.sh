@@ -35,13 +35,20 @@ MIRROR=$(mirror); [ -n "$MIRROR" ] || { apt-get update -qq; MIRROR=$(mirror); }
 [ -n "$MIRROR" ] || { echo "base: no $HOST_SUITE mirror in the host's apt sources" >&2; exit 1; }
 
 TMP=$(mktemp -d /var/tmp/deskcluster-base.XXXXXX); ROOT=$TMP/rootfs
-# debootstrap mounts proc/sys inside the target; never delete through a leftover mount
-trap 'umount -R "$ROOT/proc" "$ROOT/sys" 2>/dev/null || true; rm -rf --one-file-system "$TMP"' EXIT
+# debootstrap mounts proc/sys inside the target; never delete through a leftover mount.
+# Unmount only mounts that really lie under the target: a foreign first stage leaves
+# `proc -> /proc`, and `umount -R "$ROOT/proc"` would follow it and strip the HOST's /proc
+# submounts (binfmt_misc, and with it arm64 emulation).
+unmount_target() { awk -v r="$ROOT/" 'index($2, r) == 1 {print $2}' /proc/self/mounts | sort -r | xargs -r umount 2>/dev/null || true; }
+trap 'unmount_target; rm -rf --one-file-system "$TMP"' EXIT
 
 echo "base: debootstrap $SUITE $ARCH (minbase${FOREIGN:+, first stage only})"
 debootstrap "${FOREIGN[@]}" --variant=minbase "$SUITE" "$ROOT" "$MIRROR" >"$TMP/debootstrap.log" 2>&1 \
   || { tail -20 "$TMP/debootstrap.log" >&2; exit 1; }
-[ "$ARCH" = "$HOST_ARCH" ] || rm -rf "$ROOT/debootstrap" "$ROOT"/var/cache/apt/archives/*.deb
+if [ "$ARCH" != "$HOST_ARCH" ]; then
+  rm -rf "$ROOT/debootstrap" "$ROOT"/var/cache/apt/archives/*.deb
+  [ ! -L "$ROOT/proc" ] || { rm "$ROOT/proc"; mkdir -m 0555 "$ROOT/proc"; } # first stage's proc -> /proc
+fi
 echo "base: debootstrap done in $((SECONDS - T0))s"
 
 # Host apt sources, with the host's suite names (bookworm, bookworm-updates, ...) -> SUITE
