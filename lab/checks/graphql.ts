@@ -14,10 +14,15 @@ export async function stargateToken(address: string, password: string): Promise<
   return r.authToken as string;
 }
 
+/** Runs a query on a keyspace's GraphQL endpoint; GraphQL errors become exceptions. */
+export async function graphqlQuery(address: string, token: string, keyspace: string, query: string): Promise<any> {
+  const r = await post(`http://${address}:${stargatePorts.graphql}/graphql/${keyspace}`, { query }, { "x-cassandra-token": token });
+  if (r.errors) throw new Error(`GraphQL: ${JSON.stringify(r.errors).slice(0, 300)}`);
+  return r.data;
+}
+
 /** The value GraphQL returns for `k` in keyspace.table, or undefined. */
 export async function graphqlRead(address: string, token: string, keyspace: string, table: string, k: string): Promise<string | undefined> {
-  const r = await post(`http://${address}:${stargatePorts.graphql}/graphql/${keyspace}`,
-    { query: `query { ${table}(value: { k: ${JSON.stringify(k)} }) { values { k v } } }` }, { "x-cassandra-token": token });
-  if (r.errors) throw new Error(`GraphQL: ${JSON.stringify(r.errors).slice(0, 300)}`);
-  return r.data?.[table]?.values?.[0]?.v;
+  const data = await graphqlQuery(address, token, keyspace, `query { ${table}(value: { k: ${JSON.stringify(k)} }) { values { k v } } }`);
+  return data?.[table]?.values?.[0]?.v;
 }

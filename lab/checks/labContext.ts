@@ -44,5 +44,5 @@ export function labContext(root = join(__dirname, "..", ".."), dir = labDir()): 
   };
 }
 
-/** The id of a swarm service's running container on the board it is pinned to. */
-export const containerOf = (service: string) => `$(sudo docker ps -q -f label=com.docker.swarm.service.name=${service} | head -1)`;
+/** The id of a swarm service's running container: the same lookup the program's scripts use. */
+export { containerOf } from "../../model/serviceScripts";

@@ -9,6 +9,9 @@
 #   ensure_base SUITE             make sure deskcluster/base:SUITE exists (lab/base.sh builds it)
 #   dc_mvn ARGS...                Maven, batch mode, strict checksums, the lab's local repository
 #   verify_sha256 MANIFEST DIR    check DIR's files against a "sha256  relative/path" manifest
+#   fetch_verified NAME MANIFEST DIR FETCH...
+#                                 keep DIR when it matches MANIFEST exactly; otherwise empty it,
+#                                 run FETCH... (a command filling DIR) and require that exact match
 #   stage_dir DIR                 (re)create an empty directory
 #
 # Nothing here names a registry host: Maven, pip and apt use their ordinary configuration.
@@ -79,6 +82,26 @@ dc_mvn() {
 verify_sha256() {
   local manifest=${1:?} dir=${2:?}
   (cd "$dir" && sha256sum --quiet --strict -c "$manifest")
+}
+
+# DIR holds exactly the manifest's files, each with its checksum (nothing missing, nothing extra).
+dist_matches() {
+  local manifest=$1 dist=$2 extra
+  [ -d "$dist" ] && verify_sha256 "$manifest" "$dist" 2>/dev/null || return 1
+  extra=$(cd "$dist" && find . -type f | sed 's#^\./##' | sort | comm -23 - <(awk '{print $2}' "$manifest" | sort))
+  [ -z "$extra" ] || { echo "unexpected files not in $(basename "$manifest"): $extra" >&2; return 1; }
+}
+
+fetch_verified() {
+  local name=${1:?} manifest=${2:?} dist=${3:?} t0=$SECONDS; shift 3
+  if dist_matches "$manifest" "$dist" 2>/dev/null; then
+    echo "$name: artifacts verified ($(wc -l <"$manifest") files)"; return 0
+  fi
+  stage_dir "$dist"
+  "$@" || return 1
+  verify_sha256 "$manifest" "$dist" || return 1
+  dist_matches "$manifest" "$dist" || { echo "$name: fetched artifacts do not match $manifest" >&2; return 1; }
+  echo "$name: artifacts fetched and verified in $((SECONDS - t0))s"
 }
 
 stage_dir() { rm -rf "${1:?}" && mkdir -p "$1"; }

@@ -7,7 +7,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { hostAddress } from "../../model/network";
 import { checkKeyspace, quorumWriteRead, ring, ringProblems } from "../../lab/checks/cassandra";
-import { graphqlRead, stargateToken } from "../../lab/checks/graphql";
+import { graphqlQuery, graphqlRead, stargateToken } from "../../lab/checks/graphql";
+import { healthTable } from "../../model/healthConfig";
 import { compareKafkaWithRows, latestVitals, sinkOutage, waitForRows } from "../../lab/checks/health";
 import { kraftQuorum, roundTrip } from "../../lab/checks/kafka";
 import { latestVitalsGraphql } from "../../health/latestVitals";
@@ -95,12 +96,11 @@ describe("lab end to end (pulumi up on simulated boards)", function () {
     const token = await stargateToken(sg, ctx.password);
     const latest = await latestVitals(ctx);
     for (const b of by("health-agent")) {
-      const res = await fetch(`http://${sg}:8080/graphql/${ctx.inventory.services.health!.keyspace}`, {
-        method: "POST", headers: { "content-type": "application/json", "x-cassandra-token": token },
-        body: JSON.stringify({ query: latestVitalsGraphql("vitals", b.name, dayOf(Date.now())) }),
-      });
-      const row = ((await res.json()) as any).data?.vitals?.values?.[0];
+      const data = await graphqlQuery(sg, token, ctx.inventory.services.health!.keyspace, latestVitalsGraphql(healthTable, b.name, dayOf(Date.now())));
+      const row = data?.[healthTable]?.values?.[0];
       assert.ok(row && latest.get(b.name), `no GraphQL row for ${b.name}`);
+      // Read after Cassandra's newest row, so at least as new (a row arrives every second).
+      assert.ok(new Date(row.ts).getTime() >= (latest.get(b.name)!.ts as Date).getTime(), `GraphQL's newest row of ${b.name} is older than Cassandra's`);
     }
   });
 

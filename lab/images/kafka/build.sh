@@ -20,18 +20,11 @@ T0=$SECONDS
 
 ensure_base bookworm
 
-if [ -d "$DIST" ] && verify_sha256 "$HERE/artifacts.sha256" "$DIST" 2>/dev/null; then
-  echo "kafka: artifacts verified ($(wc -l <"$HERE/artifacts.sha256") files, $((SECONDS - T0))s)"
-else
-  t=$SECONDS
-  stage_dir "$DIST"
+fetch_libs() {
   dc_mvn -f "$HERE/pom.xml" org.apache.maven.plugins:maven-dependency-plugin:3.6.1:copy-dependencies \
     -DincludeScope=runtime -DoutputDirectory="$DIST/libs"
-  verify_sha256 "$HERE/artifacts.sha256" "$DIST"
-  extra=$(cd "$DIST" && find . -type f | sed 's#^\./##' | sort | comm -23 - <(awk '{print $2}' "$HERE/artifacts.sha256" | sort))
-  [ -z "$extra" ] || { echo "kafka: unexpected artifacts not in artifacts.sha256: $extra" >&2; exit 1; }
-  echo "kafka: artifacts fetched and verified in $((SECONDS - t))s"
-fi
+}
+fetch_verified kafka "$HERE/artifacts.sha256" "$DIST" fetch_libs
 
 stage_dir "$CTX"
 cp "$HERE"/{Dockerfile,docker-entrypoint.sh,kafka-run-class.sh,kafka-server-start.sh,tools.txt} "$CTX/"
