@@ -9,6 +9,7 @@ import { omitServices, omitServicesProblems } from "../model/omitServices";
 import { boardsWithRole, servicesOn } from "../model/placement";
 import { checkInventory } from "../model/rules";
 import { parseQuorumStatus } from "../lab/checks/kafka";
+import { serviceName } from "../model/serviceNames";
 import { cassandraAuthScript, cqlScript } from "../model/serviceScripts";
 import { stack } from "./helpers";
 
@@ -161,7 +162,8 @@ describe("parseQuorumStatus", () => {
 
 describe("superuser scripts", () => {
   it("keep the password off every command line: stdin into a builtin printf and a cqlshrc", () => {
-    for (const script of [cassandraAuthScript("cassandra-lab1", "172.30.77.11", "lab1", 3), cqlScript("cassandra-lab1", "172.30.77.11", ["SELECT 1;"])]) {
+    const service = serviceName("cassandra", "lab1");
+    for (const script of [cassandraAuthScript(service, "172.30.77.11", "lab1", 3), cqlScript(service, "172.30.77.11", ["SELECT 1;"])]) {
       assert.match(script, /^read -r pw$/m);
       assert.ok(!/-p "\$pw"|-p \$pw|password=\$pw/.test(script), script);
       assert.match(script, /printf '\[authentication\]\\nusername = cassandra\\npassword = %s\\n' "\$pw" \| sudo docker exec -i "\$ctr" sh -c 'umask 077; cat > \/tmp\/\.deskcluster-cqlshrc'/);

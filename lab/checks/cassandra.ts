@@ -2,12 +2,13 @@
 // that takes a write and a read at LOCAL_QUORUM through cassandra-driver.
 import { auth, Client, types } from "cassandra-driver";
 import { hostAddress } from "../../model/network";
+import { serviceName } from "../../model/serviceNames";
 import { containerOf, LabContext } from "./labContext";
 
 export interface RingNode { status: string; address: string; rack: string }
 
 export async function ring(ctx: LabContext, board: string): Promise<RingNode[]> {
-  const out = await ctx.sh(board, `sudo docker exec ${containerOf(`cassandra-${board}`)} nodetool status`);
+  const out = await ctx.sh(board, `sudo docker exec ${containerOf(serviceName("cassandra", board))} nodetool status`);
   return out.split("\n").filter((l) => /^[UD][NLJM]\s/.test(l))
     .map((l) => { const f = l.trim().split(/\s+/); return { status: f[0], address: f[1], rack: f[f.length - 1] }; });
 }

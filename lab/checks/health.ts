@@ -6,6 +6,7 @@ import { dayOf } from "../../health/record";
 import { healthOf, healthSinkGroup, healthTable } from "../../model/healthConfig";
 import { hostAddress } from "../../model/network";
 import { boardsWithRole } from "../../model/placement";
+import { serviceName } from "../../model/serviceNames";
 import { cassandraClient } from "./cassandra";
 import { LabContext } from "./labContext";
 
@@ -100,8 +101,9 @@ export async function compareKafkaWithRows(ctx: LabContext, timeoutMs = 120_000)
 export async function sinkOutage(ctx: LabContext, seconds: number): Promise<void> {
   const manager = boardsWithRole(ctx.inventory, "swarm-manager")[0].name;
   for (const sink of boardsWithRole(ctx.inventory, "health-sink")) {
-    await ctx.sh(manager, `sudo docker service scale -d health-sink-${sink.name}=0 >/dev/null`);
+    const service = serviceName("health-sink", sink.name);
+    await ctx.sh(manager, `sudo docker service scale -d ${service}=0 >/dev/null`);
     await sleep(seconds * 1000);
-    await ctx.sh(manager, `sudo docker service scale -d health-sink-${sink.name}=1 >/dev/null`);
+    await ctx.sh(manager, `sudo docker service scale -d ${service}=1 >/dev/null`);
   }
 }

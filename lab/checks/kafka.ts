@@ -1,12 +1,14 @@
 // Kafka: the KRaft quorum as kafka-metadata-quorum reports it, and a topic with replication 3
 // and min ISR 2 that takes acks=all writes and gives them back through kafkajs.
 import { Kafka, logLevel } from "kafkajs";
+import { serviceName } from "../../model/serviceNames";
 import { containerOf, LabContext } from "./labContext";
 
 export interface Quorum { leaderId: number; voters: number[] }
 
 export async function kraftQuorum(ctx: LabContext, board: string, bootstrap: string): Promise<Quorum> {
-  const out = await ctx.sh(board, `sudo docker exec ${containerOf(`kafka-${board}`)} kafka-metadata-quorum --bootstrap-server ${bootstrap} describe --status`);
+  const ctr = containerOf(serviceName("kafka", board));
+  const out = await ctx.sh(board, `sudo docker exec ${ctr} kafka-metadata-quorum --bootstrap-server ${bootstrap} describe --status`);
   return parseQuorumStatus(out, board);
 }
 
