@@ -20,6 +20,10 @@ const networkInterface = z.strictObject({
   address: ipv4,
   prefix: z.number().int().min(8).max(32).default(24),
   gateway: ipv4.optional(),
+  wiredDespiteName: z.boolean().optional().describe(
+    "validate refuses a wired interface named like a Wi-Fi one (wl*: wlan0, wlp2s0, wlx...); "
+    + "true says this board really names a wired port so (e.g. renamed by a udev rule)",
+  ),
 });
 
 const image = {

@@ -1,9 +1,4 @@
-// known_hosts lines for the pinned host keys, used by the Docker provider's ssh:// connection.
-export function knownHostsLine(address: string, port: number, hostKey: string): string {
-  const host = port === 22 ? address : `[${address}]:${port}`;
-  return `${host} ${hostKey.trim()}`;
-}
-
+// The stack's SSH material, checked before any connection: the pinned host keys and the private key.
 const keyLine = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)) [A-Za-z0-9+/]+=*$/;
 
 /** A malformed host key must stop the run before any connection, naming the board. */

@@ -15,19 +15,25 @@ export interface AddressOwner {
   readonly iface: NetworkInterface;
 }
 
+/** Every interface by address, in one pass: callers build it once and look addresses up in it. */
 export function addressOwners(inv: Inventory): Map<string, AddressOwner[]> {
   const owners = new Map<string, AddressOwner[]>();
   for (const b of inv.boards) {
     for (const iface of b.interfaces) {
-      owners.set(iface.address, [...(owners.get(iface.address) ?? []), { board: b.name, iface }]);
+      const list = owners.get(iface.address);
+      if (list) list.push({ board: b.name, iface });
+      else owners.set(iface.address, [{ board: b.name, iface }]);
     }
   }
   return owners;
 }
 
-/** Finds the interface an address belongs to, so a plan's addresses can be checked for wiring. */
-export function interfaceOfAddress(inv: Inventory, address: string): AddressOwner | undefined {
-  return addressOwners(inv).get(address)?.[0];
+/**
+ * Linux names wireless devices wlan0, wlp<bus>s<slot> (PCI) or wlx<mac> (USB): all start with "wl".
+ * A wired interface named so is almost always a typo that would put cluster traffic on Wi-Fi.
+ */
+export function looksWireless(iface: NetworkInterface): boolean {
+  return /^wl/.test(iface.name);
 }
 
 export function hostAddress(board: Board): string {

@@ -3,7 +3,7 @@
 import { boardModel } from "./catalog";
 import { Inventory } from "./inventory";
 import { boardRamMb, jvmHeadroomMb } from "./memoryBudget";
-import { checkAddressWired, wiredEthernetRule } from "./rules/wiredEthernet";
+import { addressWiredCheck, wiredEthernetRule } from "./rules/wiredEthernet";
 import { memoryBudgetRule } from "./rules/memoryBudget";
 import { Violation } from "./violation";
 
@@ -16,15 +16,19 @@ export interface PlannedService {
 
 const ipv4 = /\b(\d{1,3}(?:\.\d{1,3}){3})\b/g;
 
-export function checkPlannedAddresses(inv: Inventory, services: readonly PlannedService[], sshHosts: readonly { resource: string; host: string }[]): Violation[] {
-  const out: Violation[] = [];
+export function checkPlannedAddresses(
+  inv: Inventory, services: readonly PlannedService[], sshHosts: readonly { resource: string; host: string }[],
+): Violation[] {
+  const check = addressWiredCheck(inv);
+  const found: Violation[] = [];
   for (const s of services) {
     for (const [key, value] of Object.entries(s.env)) {
-      for (const [, address] of value.matchAll(ipv4)) out.push(...checkAddressWired(inv, address, `service ${s.name} env ${key}`));
+      for (const [, address] of value.matchAll(ipv4)) found.push(...check(address, `service ${s.name} env ${key}`));
     }
   }
-  for (const h of sshHosts) out.push(...checkAddressWired(inv, h.host, `SSH connection of ${h.resource}`));
-  return out.filter((v, i, all) => all.findIndex((w) => w.message === v.message) === i && v.rule === wiredEthernetRule);
+  for (const h of sshHosts) found.push(...check(h.host, `SSH connection of ${h.resource}`));
+  const seen = new Set<string>();
+  return found.filter((v) => !seen.has(v.message) && seen.add(v.message) && v.rule === wiredEthernetRule);
 }
 
 /** -Xmx768m, -Xmx1g, MAX_HEAP_SIZE=512M: the heap a container's env asks for, in MB. */

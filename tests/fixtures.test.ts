@@ -1,27 +1,44 @@
-// Every bad inventory under tests/fixtures is refused with its own message naming board and field.
+// Every bad inventory of tests/badInventories.ts is refused with its own message naming board
+// and field, through the same YAML path `npm run validate` takes; the stacks themselves pass.
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { validateInventoryFile } from "../model/validateInventory";
+import { validateInventoryFile, validateInventoryText, validateRaw } from "../model/validateInventory";
 import { formatViolation } from "../model/violation";
+import { badInventories, badInventoryRaw, badInventoryYaml, writeBadInventory } from "./badInventories";
 import { root } from "./helpers";
 
-const dir = join(root, "tests", "fixtures");
-const fixtures = readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort();
+describe("bad inventories (tests/badInventories.ts)", () => {
+  const names = Object.keys(badInventories).sort();
+  it("has at least 15 distinct ones", () => assert.ok(names.length >= 15, `${names.length}`));
 
-describe("bad inventories (tests/fixtures)", () => {
-  it("has at least 15 distinct fixtures", () => assert.ok(fixtures.length >= 15, `${fixtures.length}`));
-
-  for (const file of fixtures) {
-    it(`refuses ${file}`, () => {
-      const expect = readFileSync(join(dir, file), "utf8").match(/^# expect: (.+)$/m)?.[1];
-      assert.ok(expect, `${file} lacks an '# expect:' line`);
-      const { violations } = validateInventoryFile(join(dir, file));
+  for (const name of names) {
+    it(`refuses ${name}`, () => {
+      const { expect } = badInventories[name];
+      const { violations } = validateInventoryText(badInventoryYaml(name));
       const messages = violations.map(formatViolation);
       assert.ok(messages.some((m) => m.includes(expect)), `expected "${expect}" among:\n${messages.join("\n")}`);
       assert.ok(violations.every((v) => v.board && v.field), `every violation names board and field:\n${messages.join("\n")}`);
     });
   }
+
+  it("npm run validate refuses a Wi-Fi interface declared wired and an oversized limit, with board and field", function () {
+    this.timeout(60_000);
+    const dir = mkdtempSync(join(tmpdir(), "deskcluster-validate-"));
+    const files = ["wifi-declared-wired", "service-limit-over-board-ram"].map((n) => writeBadInventory(n, dir));
+    const r = spawnSync("npx", ["--no-install", "ts-node", "--transpile-only", "cli/validate.ts", ...files], { cwd: root, encoding: "utf8" });
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /\[wired-ethernet\] board opi-m3, field interfaces\[0\]\.kind: wlan0 is named like a Wi-Fi interface/);
+    assert.match(r.stdout, /\[memory-budget\] board pi-w1, field services\.cassandra\.memoryMb: cassandra limit 8192 MB/);
+  });
+
+  it("accepts a wired interface named like Wi-Fi when the inventory says so explicitly", () => {
+    const raw = badInventoryRaw("wifi-declared-wired");
+    raw.boards.find((b) => b.name === "opi-m3")!.interfaces[0].wiredDespiteName = true;
+    assert.deepEqual(validateRaw(raw).violations.map(formatViolation), []);
+  });
 
   for (const stack of ["dev", "lab"]) {
     it(`accepts stacks/${stack}.yaml`, () => assert.deepEqual(validateInventoryFile(join(root, "stacks", `${stack}.yaml`)).violations, []));

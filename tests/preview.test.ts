@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { writeBadInventory } from "./badInventories";
 import { configWithInventory, graphSnapshot, preview, root, throwawayLabConfig } from "./realPreview";
 
 function matchesSnapshot(stack: string, json: unknown): void {
@@ -34,11 +35,11 @@ describe("real pulumi preview with the policy pack", function () {
   });
 
   for (const [fixture, expected] of [
-    ["wifi-only-board.yaml", "[wired-ethernet] board pi-w2, field interfaces: no wired interface"],
-    ["ram-overcommit.yaml", "[memory-budget] board pi-w1, field roles:"],
+    ["wifi-only-board", "[wired-ethernet] board pi-w2, field interfaces: no wired interface"],
+    ["ram-overcommit", "[memory-budget] board pi-w1, field roles:"],
   ]) {
     it(`refuses ${fixture} by the policy's own message`, () => {
-      const r = preview("dev", ["--config-file", configWithInventory("dev", `tests/fixtures/${fixture}`)], { DESKCLUSTER_POLICY_ONLY: "1" }, false);
+      const r = preview("dev", ["--config-file", configWithInventory("dev", writeBadInventory(fixture))], { DESKCLUSTER_POLICY_ONLY: "1" }, false);
       assert.equal(r.ok, false, "preview must fail");
       const violations = r.text.slice(r.text.indexOf("Policy Violations:"));
       assert.match(violations, /\[mandatory\]\s+deskcluster v0\.1\.0\s+(wired-ethernet|memory-budget)/);
@@ -47,7 +48,7 @@ describe("real pulumi preview with the policy pack", function () {
   }
 
   it("refuses the same fixture in the program itself before any resource is registered", () => {
-    const r = preview("dev", ["--config-file", configWithInventory("dev", "tests/fixtures/wifi-only-board.yaml")]);
+    const r = preview("dev", ["--config-file", configWithInventory("dev", writeBadInventory("wifi-only-board"))]);
     assert.equal(r.ok, false);
     assert.match(r.text, /nothing was changed:[\s\S]*\[wired-ethernet\] board pi-w2, field interfaces: no wired interface/);
     assert.ok(!(r.json?.steps ?? []).some((s: { urn: string }) => s.urn.includes("deskcluster:index:Board")), "no board may be planned");
