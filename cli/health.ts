@@ -3,11 +3,12 @@
 // --watch redraws the table every second (Ctrl-C to stop).
 import { auth, Client } from "cassandra-driver";
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { latestPerBoard, vitalsTable } from "../health/latestVitals";
-import { labContext } from "../lab/checks/labContext";
 import { healthOf, healthTable } from "../model/healthConfig";
 import { Inventory } from "../model/inventory";
+import { labStack } from "../model/labStack";
 import { hostAddress } from "../model/network";
 import { boardsWithRole } from "../model/placement";
 import { validateInventoryFile } from "../model/validateInventory";
@@ -15,8 +16,8 @@ import { formatViolation } from "../model/violation";
 
 function target(values: { inventory?: string; "password-file"?: string }): { inventory: Inventory; password: string } {
   if (!values.inventory) {
-    const ctx = labContext();
-    return { inventory: ctx.inventory, password: ctx.password };
+    const lab = labStack(join(__dirname, ".."));
+    return { inventory: lab.inventory, password: lab.password };
   }
   const { inventory, violations } = validateInventoryFile(values.inventory);
   if (!inventory) throw new Error(violations.map(formatViolation).join("\n"));

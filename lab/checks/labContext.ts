@@ -1,14 +1,15 @@
-// What the lab checks need: the lab inventory (the single source of truth), and the lab's
-// own key, pinned host keys and Cassandra password from the lab's cache folder.
-import { existsSync, readFileSync } from "node:fs";
-import { homedir } from "node:os";
+// What the lab checks need: the lab's stack (model/labStack.ts: the inventory it runs and its
+// Cassandra password), and SSH to its boards with the lab's own key and pinned host keys.
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { hostAddress } from "../../model/network";
 import { Inventory } from "../../model/inventory";
-import { omitServices, OmittableService } from "../../model/omitServices";
-import { validateInventoryFile } from "../../model/validateInventory";
+import { labDir, labStack } from "../../model/labStack";
+import { OmittableService } from "../../model/omitServices";
 import { runOn } from "../../providers/sshSession";
 import { SshTarget } from "../../providers/sshTarget";
+
+export { labDir };
 
 export interface LabContext {
   /** The inventory as this lab runs it: stacks/lab.yaml less the services it left out. */
@@ -21,25 +22,17 @@ export interface LabContext {
   sh(board: string, command: string): Promise<string>;
 }
 
-export function labDir(lab = process.env.DESKCLUSTER_LAB ?? "deskcluster-lab"): string {
-  return join(process.env.DESKCLUSTER_CACHE ?? join(homedir(), ".cache", "deskcluster"), "lab", lab);
-}
-
 export function labContext(root = join(__dirname, "..", ".."), dir = labDir()): LabContext {
-  const { inventory, violations } = validateInventoryFile(join(root, "stacks", "lab.yaml"));
-  if (!inventory) throw new Error(`stacks/lab.yaml: ${violations.map((v) => v.message).join("; ")}`);
-  const omittedFile = join(dir, "omitted");
-  const omitted = (existsSync(omittedFile) ? readFileSync(omittedFile, "utf8").split("\n").filter(Boolean) : []) as OmittableService[];
+  const lab = labStack(root, dir);
   const hostKeys = JSON.parse(readFileSync(join(dir, "hostkeys.json"), "utf8")) as Record<string, string>;
   const privateKey = readFileSync(join(dir, "id_ed25519"), "utf8");
   const target = (board: string): SshTarget => {
-    const b = inventory.boards.find((x) => x.name === board);
+    const b = lab.inventory.boards.find((x) => x.name === board);
     if (!b) throw new Error(`no board ${board} in stacks/lab.yaml`);
-    return { board, host: hostAddress(b), port: inventory.ssh.port, user: inventory.ssh.user, privateKey, hostKey: hostKeys[board] };
+    return { board, host: hostAddress(b), port: lab.inventory.ssh.port, user: lab.inventory.ssh.user, privateKey, hostKey: hostKeys[board] };
   };
   return {
-    inventory: omitServices(inventory, omitted), omitted, dir, target,
-    password: readFileSync(join(dir, "cassandra-password"), "utf8").trim(),
+    inventory: lab.inventory, omitted: lab.omitted, dir, password: lab.password, target,
     sh: async (board, command) => (await runOn(target(board), command)).stdout,
   };
 }
