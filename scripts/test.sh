@@ -7,7 +7,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 export PATH="$PATH:/usr/local/go/bin"
 LOGDIR=$(mktemp -d)
-passed=0 failed=0
+passed=0 failed=0 skipped=0
 t() { date +%s; }
 T0=$(t)
 
@@ -23,11 +23,12 @@ suite() { # name, mocha args...
   echo "== $name"
   local log="$LOGDIR/$name.log" rc=0
   DESKCLUSTER_SKIP_BUILD=1 npx --no-install mocha "$@" 2>&1 | tee "$log" || rc=$?
-  local p f
+  local p f s
   p=$(grep -Eo '^ +[0-9]+ passing' "$log" | grep -Eo '[0-9]+' || echo 0)
   f=$(grep -Eo '^ +[0-9]+ failing' "$log" | grep -Eo '[0-9]+' || echo 0)
+  s=$(grep -Eo '^ +[0-9]+ pending' "$log" | grep -Eo '[0-9]+' || echo 0) # this.skip() and it() without a body
   [ "$rc" = 0 ] || [ "$f" != 0 ] || f=1 # a crash before the summary counts as a failure
-  passed=$((passed + p)); failed=$((failed + f))
+  passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
 }
 suite unit-and-preview
 if [ "${DESKCLUSTER_SKIP_LAB:-}" = 1 ]; then
@@ -36,5 +37,5 @@ elif [ -f tests/lab/e2e.test.ts ]; then
   s=$(t); suite lab-e2e --config tests/lab/.mocharc.json; echo "lab end to end: $(( $(t) - s ))s"
 fi
 echo "== total $(( $(t) - T0 ))s"
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]
