@@ -4,7 +4,8 @@ import { auth, Client, errors, types } from "cassandra-driver";
 import { CredentialsCheck, TokenStore } from "./auth";
 
 export const tokenKeyspace = "data_endpoint_auth";
-export const tokenTable = "token";
+// "token" is a CQL keyword: always quoted.
+export const tokenTable = `"token"`;
 
 export function tokenSchemaCql(datacenter: string, replication: number, ttlSeconds: number): string[] {
   return [
@@ -34,7 +35,7 @@ export class CassandraTokenStore implements TokenStore {
 
 /** Creates the token table when it is missing (the deployment normally did it already). */
 export async function ensureTokenTable(client: Client, datacenter: string, replication: number, ttlSeconds: number): Promise<void> {
-  const rs = await client.execute("SELECT table_name FROM system_schema.tables WHERE keyspace_name = ? AND table_name = ?", [tokenKeyspace, tokenTable]);
+  const rs = await client.execute("SELECT table_name FROM system_schema.tables WHERE keyspace_name = ? AND table_name = ?", [tokenKeyspace, "token"]);
   if (rs.rowLength > 0) return;
   for (const cql of tokenSchemaCql(datacenter, replication, ttlSeconds)) await client.execute(cql);
 }

@@ -21,13 +21,17 @@ export class CassandraExecutor implements CqlExecutor {
       serialConsistency: o.serialConsistency ? consistency(o.serialConsistency) : undefined,
       fetchSize: o.pageSize, pageState: o.pageState, autoPage: false,
     });
-    const rows = rs.rows.map((r) => Object.fromEntries(r.keys().map((k) => [k, r.get(k)])));
+    // Writes without a condition answer no rows at all.
+    const rows = (rs.rows ?? []).map((r) => Object.fromEntries(r.keys().map((k) => [k, r.get(k)])));
     return { rows, pageState: rs.pageState ? Buffer.from(rs.pageState, "hex") : undefined };
   }
 }
 
 export async function readSchemaRows(client: Client): Promise<SchemaRows> {
-  const q = async (cql: string) => (await client.execute(cql, [], { consistency: types.consistencies.localOne, fetchSize: 10_000 })).rows as never[];
+  // The client decodes CQL maps as Map (see main.ts); the model wants plain objects.
+  const plain = (v: unknown) => (v instanceof Map ? Object.fromEntries(v) : v);
+  const q = async (cql: string) => (await client.execute(cql, [], { consistency: types.consistencies.localOne, fetchSize: 10_000 })).rows
+    .map((r) => Object.fromEntries(r.keys().map((k) => [k, plain(r.get(k))]))) as never[];
   const [keyspaces, tables, columns, indexes] = await Promise.all([
     q("SELECT keyspace_name, replication FROM system_schema.keyspaces"),
     q("SELECT keyspace_name, table_name FROM system_schema.tables"),
