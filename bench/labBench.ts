@@ -60,7 +60,8 @@ export async function labBench(root: string, work: string, toolEnv: NodeJS.Proce
   const env = { ...toolEnv, DESKCLUSTER_LAB: lab, PULUMI_CONFIG_PASSPHRASE: "deskcluster-lab" };
   try {
     execFileSync("bash", [join(root, "lab/boards.sh"), "env", "--name", lab], { stdio: "ignore" });
-    throw new Error(`lab ${lab} is already up: a converge from bare boards needs it down (npm run lab:down); the bench never takes down a lab it did not bring up`);
+    throw new Error(`lab ${lab} is already up: a converge from bare boards needs it down (npm run lab:down); `
+      + "the bench never takes down a lab it did not bring up");
   } catch (e) {
     if ((e as Error).message.startsWith("lab ")) throw e;
   }
@@ -79,6 +80,7 @@ export async function labBench(root: string, work: string, toolEnv: NodeJS.Proce
     const labUpSeconds = (Date.now() - t0) / 1000;
     const arrival = tail.stop();
     if (upCode !== 0) throw new Error(`lab/up.sh failed (exit ${upCode}); see ${log}`);
+    if (!existsSync(join(work, "up.end"))) throw new Error("lab/up.sh ran no `pulumi up` from bash: the bench saw no converge to measure");
     const clock = (f: string) => Number(readFileSync(join(work, f), "utf8"));
     const convergeSeconds = (clock("up.end") - clock("up.start")) / 1000;
 

@@ -31,7 +31,8 @@ export function previewTable(previews: PreviewFigures[]): string {
 }
 
 const ssh = (c: SshConnections | undefined, boards: number) =>
-  (c ? `${c.total} (${c.boards} boards, at most ${c.maxPerBoard} per board; ${boards} boards in the lab)` : "n/a (the providers do not write DESKCLUSTER_SSH_TRACE yet)");
+  (c ? `${c.total} (${c.boards} boards, at most ${c.maxPerBoard} per board; ${boards} boards in the lab)`
+    : "n/a (the providers do not write DESKCLUSTER_SSH_TRACE yet)");
 
 export function labTable(l: LabFigures): string {
   const rows: string[][] = [
@@ -40,6 +41,7 @@ export function labTable(l: LabFigures): string {
     ["critical path (engine step timings)", `${s1(l.criticalPathSeconds)} s (${l.timingResolution})`, ""],
     ["converge / critical path", l.convergeOverCriticalPath.toFixed(2), "<= 1.15"],
     ["no-op pulumi up --refresh", `${s1(l.noop.seconds)} s, ${l.noop.ok ? "no changes" : "FAILED or changed"}, peak RSS ${l.noop.peak.rssMb} MB`, "<= 15 s"],
+    ["no-op steps", Object.entries(l.noop.ops).map(([op, n]) => `${op} ${n}`).join(", ") || "none", "a refresh of every resource"],
     ["state", `${l.state.bytes} bytes, ${l.state.resources} resources`, ""],
     ["state per resource", `${l.state.bytesPerResource} bytes`, "<= 3 KB"],
     ["state per board", `${l.state.bytesPerBoard} bytes`, ""],

@@ -57,7 +57,8 @@ async function main(): Promise<number> {
   const dir = join(root, "bench/results");
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${startedAt.toISOString().replace(/[:.]/g, "-")}.json`);
-  const result = { startedAt: startedAt.toISOString(), seconds: (Date.now() - startedAt.getTime()) / 1000, machine: facts, options: values, previews, lab, labError };
+  const seconds = (Date.now() - startedAt.getTime()) / 1000;
+  const result = { startedAt: startedAt.toISOString(), seconds, machine: facts, options: values, previews, lab, labError };
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   console.log(`\nresults: ${file}`);
   return previews.every((p) => p.ok) && !labError ? 0 : 1;

@@ -10,6 +10,7 @@ import { stepTimings } from "../bench/eventLog";
 import { generateInventory, inventoryYaml } from "../bench/generateInventory";
 import { tailEventLog } from "../bench/logTail";
 import { planSize } from "../bench/planEdges";
+import { labTable } from "../bench/report";
 import { sshConnections } from "../bench/sshTrace";
 import { stateSize } from "../bench/stateSize";
 import { validateInventoryText } from "../model/validateInventory";
@@ -101,7 +102,8 @@ describe("bench", () => {
 
   it("refuses a dependency cycle instead of looping", () => {
     const a = urn(cmd, "a"), b = urn(cmd, "b");
-    assert.throws(() => criticalPath([{ urn: a, type: cmd, custom: true, dependencies: [b] }, { urn: b, type: cmd, custom: true, dependencies: [a] }], []), /cycle/);
+    const cycle = [{ urn: a, type: cmd, custom: true, dependencies: [b] }, { urn: b, type: cmd, custom: true, dependencies: [a] }];
+    assert.throws(() => criticalPath(cycle, []), /cycle/);
   });
 
   it("counts distinct dependency edges of a preview", () => {
@@ -115,6 +117,21 @@ describe("bench", () => {
   it("counts SSH connections per board from the providers' trace", () => {
     const c = sshConnections("1700000000000 lab1 172.30.0.11\n1700000000001 lab1 172.30.0.11\n1700000000002 lab2 172.30.0.12\n");
     assert.deepEqual(c, { total: 3, boards: 2, maxPerBoard: 2, perBoard: { lab1: 2, lab2: 1 } });
+  });
+
+  it("prints the lab's figures against the issue's targets, SSH n/a until the providers trace", () => {
+    const t = labTable({
+      boards: 4, labUpSeconds: 400, convergeSeconds: 300, criticalPathSeconds: 250, convergeOverCriticalPath: 1.2, timingResolution: "tail-100ms",
+      criticalPath: [{ resource: "lab1-docker", seconds: 44 }], failedSteps: [],
+      noop: { seconds: 7.7, ok: true, peak: { rssMb: 102, pssMb: 90, processes: 5, samples: 77 }, ops: { refresh: 52, same: 52 } },
+      state: { bytes: 1_050_000, resources: 52, bytesPerResource: 20_192, bytesPerBoard: 262_500, largestTypes: [{ type: cmd, count: 40, meanBytes: 20_000 }] },
+      ssh: { converge: sshConnections("1 lab1 a\n2 lab1 a\n"), noop: undefined },
+    });
+    assert.match(t, /converge \/ critical path\s+1\.20\s+<= 1\.15/);
+    assert.match(t, /SSH connections, converge\s+2 \(1 boards, at most 2 per board; 4 boards in the lab\)/);
+    assert.match(t, /SSH connections, no-op\s+n\/a/);
+    assert.match(t, /refresh 52, same 52/);
+    assert.match(t, /44\.0 s  lab1-docker/);
   });
 
   it("sizes the state per resource and per board", () => {
