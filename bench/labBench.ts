@@ -28,11 +28,12 @@ export interface LabFigures {
 
 // lab/up.sh runs `pulumi up` itself; an exported function in front of the binary adds the event
 // log and clocks that one command without changing the script (bash prefers a function to PATH).
+// Pulumi 3.64 accepts --event-log only with PULUMI_DEBUG_COMMANDS set.
 const upWrapper = `() {
   if [ "\${1:-}" = up ] && [ -n "\${DESKCLUSTER_BENCH_UP_DIR:-}" ]; then
     local rc=0
     date +%s%3N >"$DESKCLUSTER_BENCH_UP_DIR/up.start"
-    command pulumi "$@" --event-log "$DESKCLUSTER_BENCH_UP_DIR/converge.events.jsonl" || rc=$?
+    PULUMI_DEBUG_COMMANDS=true command pulumi "$@" --event-log "$DESKCLUSTER_BENCH_UP_DIR/converge.events.jsonl" || rc=$?
     date +%s%3N >"$DESKCLUSTER_BENCH_UP_DIR/up.end"
     return $rc
   fi
@@ -95,7 +96,7 @@ export async function labBench(root: string, work: string, toolEnv: NodeJS.Proce
     const noop = spawn("pulumi", [
       "up", "--stack", "lab", "--config-file", join(labDir, "Pulumi.lab.yaml"), "--policy-pack", join(root, "policies"),
       "--refresh", "--yes", "--skip-preview", "--expect-no-changes", "--non-interactive", "--suppress-outputs", "--event-log", noopEvents,
-    ], { cwd: root, env: { ...env, DESKCLUSTER_SSH_TRACE: trace("noop") }, stdio: ["ignore", "inherit", "inherit"] });
+    ], { cwd: root, env: { ...env, PULUMI_DEBUG_COMMANDS: "true", DESKCLUSTER_SSH_TRACE: trace("noop") }, stdio: ["ignore", "inherit", "inherit"] });
     const sampler = sampleTree(noop.pid!);
     const noopCode = await new Promise<number>((done) => noop.on("exit", (c) => done(c ?? 1)));
     const noopSeconds = (Date.now() - n0) / 1000;
