@@ -4,6 +4,7 @@
 // the dev stack's published example secrets; only the host keys are made per board.
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { generateInventory, inventoryYaml } from "./generateInventory";
 import { throwawayHostKey } from "./hostKeys";
@@ -16,6 +17,8 @@ export interface PreviewFigures {
   readonly boards: number;
   readonly ok: boolean;
   readonly seconds: number;
+  /** 1-minute load average as the preview started: on a shared machine, read the time with it. */
+  readonly load: number;
   readonly peak: TreePeak;
   readonly plan?: PlanSize;
   /** ms per policy, as the pack measured itself inside the analyzer. */
@@ -60,6 +63,7 @@ export async function previewDesk(s: PreviewSetup, boards: number): Promise<Prev
   // stdout goes straight to a file: the 200-board plan is about 80 MB of JSON.
   const out = openSync(jsonFile, "w"), err = openSync(errFile, "w");
   const args = ["preview", "--stack", stack, "--config-file", config, "--policy-pack", join(s.root, "bench/policyTiming"), "--non-interactive", "--json"];
+  const load = Math.round(loadavg()[0] * 10) / 10;
   const t0 = Date.now();
   const child = spawn("pulumi", args, { cwd: s.root, env: { ...s.env, DESKCLUSTER_POLICY_TIMING: timing }, stdio: ["ignore", out, err] });
   const sampler = sampleTree(child.pid!);
@@ -77,5 +81,5 @@ export async function previewDesk(s: PreviewSetup, boards: number): Promise<Prev
   let plan: PlanSize | undefined;
   try { plan = planSizeOfFile(jsonFile); } catch { plan = undefined; }
   const error = code === 0 ? undefined : readFileSync(errFile, "utf8").slice(-2000) || readFileSync(jsonFile, "utf8").slice(-2000);
-  return { boards, ok: code === 0, seconds, peak, plan, policyMs, error };
+  return { boards, ok: code === 0, seconds, load, peak, plan, policyMs, error };
 }

@@ -19,10 +19,10 @@ export function machineLine(m: Machine): string {
 
 export function previewTable(previews: PreviewFigures[]): string {
   const rows = previews.map((p) => [
-    p.boards, p.ok ? "ok" : "FAILED", s1(p.seconds), p.peak.rssMb, p.peak.pssMb, p.peak.processes,
+    p.boards, p.ok ? "ok" : "FAILED", s1(p.seconds), s1(p.load), p.peak.rssMb, p.peak.pssMb, p.peak.processes,
     p.plan?.resources ?? "-", p.plan?.edges ?? "-", p.plan ? s1(p.plan.jsonMb) : "-",
   ]);
-  const main = table(["boards", "preview", "seconds", "peak RSS MB", "peak PSS MB", "processes", "resources", "edges", "json MB"], rows);
+  const main = table(["boards", "preview", "seconds", "load", "peak RSS MB", "peak PSS MB", "processes", "resources", "edges", "json MB"], rows);
   const names = [...new Set(previews.flatMap((p) => Object.keys(p.policyMs)))];
   const policies = names.length === 0 ? "policy times: none reported (no preview reached the policy pack)"
     : table(["policy ms", ...previews.map((p) => `${p.boards} boards`)], names.map((n) => [n, ...previews.map((p) => p.policyMs[n] ?? "-")]));
