@@ -28,12 +28,14 @@ export interface LabFigures {
 
 // lab/up.sh runs `pulumi up` itself; an exported function in front of the binary adds the event
 // log and clocks that one command without changing the script (bash prefers a function to PATH).
-// Pulumi 3.64 accepts --event-log only with PULUMI_DEBUG_COMMANDS set.
+// Pulumi 3.64 accepts --event-log only with PULUMI_DEBUG_COMMANDS set. The SSH trace is set for
+// that command alone: the script's no-op preview and health checks are not the converge's.
 const upWrapper = `() {
   if [ "\${1:-}" = up ] && [ -n "\${DESKCLUSTER_BENCH_UP_DIR:-}" ]; then
     local rc=0
     date +%s%3N >"$DESKCLUSTER_BENCH_UP_DIR/up.start"
-    PULUMI_DEBUG_COMMANDS=true command pulumi "$@" --event-log "$DESKCLUSTER_BENCH_UP_DIR/converge.events.jsonl" || rc=$?
+    PULUMI_DEBUG_COMMANDS=true DESKCLUSTER_SSH_TRACE="$DESKCLUSTER_BENCH_UP_DIR/converge.ssh" \
+      command pulumi "$@" --event-log "$DESKCLUSTER_BENCH_UP_DIR/converge.events.jsonl" || rc=$?
     date +%s%3N >"$DESKCLUSTER_BENCH_UP_DIR/up.end"
     return $rc
   fi
@@ -76,7 +78,7 @@ export async function labBench(root: string, work: string, toolEnv: NodeJS.Proce
     const t0 = Date.now();
     const upCode = await run("bash", [join(root, "lab/up.sh")], {
       cwd: root, log,
-      env: { ...env, "BASH_FUNC_pulumi%%": upWrapper, DESKCLUSTER_BENCH_UP_DIR: work, DESKCLUSTER_SSH_TRACE: trace("converge") },
+      env: { ...env, "BASH_FUNC_pulumi%%": upWrapper, DESKCLUSTER_BENCH_UP_DIR: work },
     });
     const labUpSeconds = (Date.now() - t0) / 1000;
     const arrival = tail.stop();
