@@ -2,11 +2,13 @@
 // when a rule fails), derives the plan, and wires boards -> swarm -> Cassandra -> Kafka -> Stargate.
 import * as pulumi from "@pulumi/pulumi";
 import { planCluster } from "../model/clusterPlan";
+import { gatewayBoards } from "../model/gatewayConfig";
 import { Inventory } from "../model/inventory";
 import { checkInventory } from "../model/rules";
 import { formatViolation } from "../model/violation";
 import { Board } from "./board";
 import { CassandraRing } from "./cassandraRing";
+import { GraphqlGateway } from "./graphqlGateway";
 import { HealthPipeline } from "./healthPipeline";
 import { SshCredentials } from "./connection";
 import { KafkaCluster } from "./kafkaCluster";
@@ -26,6 +28,7 @@ export class DeskCluster extends pulumi.ComponentResource {
   public readonly kafka: KafkaCluster;
   public readonly stargate?: Stargate;
   public readonly health?: HealthPipeline;
+  public readonly gateway?: GraphqlGateway;
 
   constructor(name: string, args: DeskClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     // DESKCLUSTER_POLICY_ONLY lets tests prove the policy pack refuses on its own.
@@ -56,12 +59,18 @@ export class DeskCluster extends pulumi.ComponentResource {
         superuserPassword: args.cassandraSuperuserPassword,
       }, { parent: this });
     }
+    if (gatewayBoards(inv).length > 0) {
+      this.gateway = new GraphqlGateway("gateway", {
+        plan, boards: this.boards, swarm: this.swarm, ring: this.cassandra.readyResource, superuserPassword: args.cassandraSuperuserPassword,
+      }, { parent: this });
+    }
     // The inventory is also an output: the policy pack checks the very data the graph came from.
     this.registerOutputs({
       inventory: args.inventory,
       cassandraContactPoints: this.cassandra.contactPoints,
       kafkaBootstrapServers: this.kafka.bootstrapServers,
       graphqlUrls: this.stargate?.graphqlUrls ?? [],
+      gatewayUrls: this.gateway?.graphqlUrls ?? [],
       healthTable: this.health?.table,
     });
   }

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync, statfsSync } from "node:fs";
 import { join } from "node:path";
 import { HealthRecord } from "./record";
-import { CpuTimes, cpuClockMhz, cpuPercent, cpuTemperatureC, parseLoadavg, parseMeminfo, parseProcStat } from "./vitals";
+import { boardMemory, CgroupMemoryFiles, CpuTimes, cpuClockMhz, cpuPercent, cpuTemperatureC, parseLoadavg, parseMeminfo, parseProcStat } from "./vitals";
 
 export interface HostPaths { readonly proc: string; readonly sys: string; readonly dataDir: string }
 
@@ -17,6 +17,15 @@ function thermalZones(sys: string): { type: string; temp: string }[] {
     const temp = readOr(join(dir, n, "temp"));
     return temp === undefined ? [] : [{ type: readOr(join(dir, n, "type")) ?? "", temp }];
   });
+}
+
+/** The board's memory cgroup as its root sees it (the agent sees the board's /sys under HOST_ROOT). */
+function cgroupMemory(sys: string): CgroupMemoryFiles {
+  const v2 = join(sys, "fs", "cgroup");
+  const max = readOr(join(v2, "memory.max"));
+  if (max !== undefined) return { max, current: readOr(join(v2, "memory.current")), stat: readOr(join(v2, "memory.stat")) };
+  const v1 = join(v2, "memory");
+  return { max: readOr(join(v1, "memory.limit_in_bytes")), current: readOr(join(v1, "memory.usage_in_bytes")), stat: readOr(join(v1, "memory.stat")) };
 }
 
 function disk(path: string): { used: number; total: number } | null {
@@ -36,7 +45,7 @@ export class Sampler {
     const cpu = parseProcStat(readFileSync(join(this.paths.proc, "stat"), "utf8"));
     const pct = this.prev ? cpuPercent(this.prev, cpu) : null;
     this.prev = cpu;
-    const mem = parseMeminfo(readFileSync(join(this.paths.proc, "meminfo"), "utf8"));
+    const mem = boardMemory(parseMeminfo(readFileSync(join(this.paths.proc, "meminfo"), "utf8")), cgroupMemory(this.paths.sys));
     const load = parseLoadavg(readFileSync(join(this.paths.proc, "loadavg"), "utf8"));
     const temp = cpuTemperatureC(thermalZones(this.paths.sys));
     const d = disk(this.paths.dataDir);

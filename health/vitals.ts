@@ -38,6 +38,35 @@ export function parseMeminfo(text: string): MemInfo {
   return { freeKb, availableKb, totalKb };
 }
 
+/** The files of a memory cgroup: v2 (memory.max, memory.current, memory.stat) or v1 (memory/memory.limit_in_bytes, ...). */
+export interface CgroupMemoryFiles { readonly max?: string; readonly current?: string; readonly stat?: string }
+
+/** Limits this large mean "no limit" (v1 writes the page-rounded maximum of a signed 64-bit value). */
+const unlimited = 2 ** 60;
+
+/**
+ * The memory of a board that is a container (a lab board): its cgroup's limit is its RAM, not the
+ * host's MemTotal. Available = limit - (usage - inactive file pages), the kernel's own estimate of
+ * reclaimable cache. Unchanged when there is no limit or the limit is above MemTotal (a real board).
+ */
+export function boardMemory(host: MemInfo, cg: CgroupMemoryFiles): MemInfo {
+  const limit = Number(cg.max?.trim());
+  if (!cg.max || cg.max.trim() === "max" || !Number.isFinite(limit) || limit <= 0 || limit >= unlimited) return host;
+  const totalKb = Math.floor(limit / 1024);
+  if (totalKb >= host.totalKb) return host;
+  const usage = Number(cg.current?.trim());
+  if (!Number.isFinite(usage)) return { ...host, totalKb, availableKb: Math.min(host.availableKb, totalKb), freeKb: Math.min(host.freeKb, totalKb) };
+  // v1 counts the whole subtree under total_*; v2's inactive_file already does.
+  const stat = (key: string) => new RegExp(`^${key} (\\d+)$`, "m").exec(cg.stat ?? "")?.[1];
+  const inactive = Number(stat("total_inactive_file") ?? stat("inactive_file") ?? 0);
+  const usedKb = Math.floor(usage / 1024), reclaimKb = Math.floor(inactive / 1024);
+  return {
+    totalKb,
+    freeKb: Math.max(0, totalKb - usedKb),
+    availableKb: Math.max(0, Math.min(totalKb, totalKb - usedKb + reclaimKb)),
+  };
+}
+
 export interface LoadAvg { readonly load1: number; readonly load5: number; readonly load15: number }
 
 export function parseLoadavg(text: string): LoadAvg {

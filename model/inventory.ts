@@ -10,7 +10,7 @@ const platform = z.enum(["amd64", "arm64"]);
 
 export const roles = [
   "swarm-manager", "swarm-worker", "cassandra", "kafka-controller", "kafka-broker",
-  "stargate", "health-agent", "health-sink",
+  "stargate", "graphql-gateway", "health-agent", "health-sink",
 ] as const;
 export type Role = (typeof roles)[number];
 
@@ -70,12 +70,19 @@ const services = z.strictObject({
     coordinator: z.strictObject({ ...image, ...memory }),
     graphql: z.strictObject({ ...image, ...memory }).describe("one GraphQL API beside each coordinator"),
   }).optional(),
+  gateway: z.strictObject({
+    ...image,
+    memoryMb: mb.optional(),
+    port: z.number().int().min(1).max(65535).default(8080).describe("GraphQL port; Stargate's by default, so Stargate clients work unchanged"),
+    authPort: z.number().int().min(1).max(65535).default(8081).describe("the /v1/auth port (the GraphQL port answers it too)"),
+  }).optional().describe("deskcluster's own Stargate-compatible GraphQL gateway and health dashboard, on graphql-gateway boards"),
   health: z.strictObject({
     agent: z.strictObject({ ...image, memoryMb: mb.optional() }),
     sink: z.strictObject({ ...image, memoryMb: mb.optional() }),
     topic: z.string().regex(/^[a-zA-Z0-9._-]+$/).default("deskcluster.health"),
     keyspace: z.string().regex(/^[a-z][a-z0-9_]*$/).default("deskcluster"),
     ttlDays: z.number().int().min(1).max(3650).default(7),
+    tempAlertC: z.number().min(20).max(150).default(80).describe("the dashboard alerts when a board's CPU is hotter than this"),
   }).optional(),
 });
 

@@ -5,11 +5,12 @@
 import { Inventory, Role } from "./inventory";
 import { Violation } from "./violation";
 
-export const omittableServices = ["stargate", "health"] as const;
+export const omittableServices = ["stargate", "gateway", "health"] as const;
 export type OmittableService = (typeof omittableServices)[number];
 
 const rolesOf: Record<OmittableService, readonly Role[]> = {
   stargate: ["stargate"],
+  gateway: ["graphql-gateway"],
   health: ["health-agent", "health-sink"],
 };
 

@@ -2,7 +2,7 @@
 import { Board, Inventory } from "./inventory";
 
 export type ServiceKind =
-  | "cassandra" | "kafka" | "stargate-coordinator" | "stargate-graphql" | "health-agent" | "health-sink";
+  | "cassandra" | "kafka" | "stargate-coordinator" | "stargate-graphql" | "graphql-gateway" | "health-agent" | "health-sink";
 
 export type KafkaProcessRole = "broker" | "controller";
 
@@ -18,6 +18,7 @@ export function servicesOn(inv: Inventory, board: Board): ServiceKind[] {
   if (board.roles.includes("cassandra")) s.push("cassandra");
   if (kafkaProcessRoles(board).length > 0) s.push("kafka");
   if (board.roles.includes("stargate") && inv.services.stargate) s.push("stargate-coordinator", "stargate-graphql");
+  if (board.roles.includes("graphql-gateway") && inv.services.gateway) s.push("graphql-gateway");
   if (board.roles.includes("health-agent") && inv.services.health) s.push("health-agent");
   if (board.roles.includes("health-sink") && inv.services.health) s.push("health-sink");
   return s;

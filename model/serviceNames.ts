@@ -3,7 +3,7 @@
 import { ServiceKind } from "./placement";
 
 /** Services pinned to one board (node.hostname constraint): one swarm service per board. */
-export type PinnedServiceKind = Exclude<ServiceKind, "health-agent">;
+export type PinnedServiceKind = Exclude<ServiceKind, "health-agent" | "graphql-gateway">;
 
 const prefix: Record<PinnedServiceKind, string> = {
   cassandra: "cassandra",
@@ -20,3 +20,6 @@ export function serviceName(service: PinnedServiceKind, board: string): string {
 
 /** The health agent is one global service that runs on every health-agent board. */
 export const healthAgentServiceName = "health-agent";
+
+/** The GraphQL gateway is one global service on the graphql-gateway boards (one published port, any replica answers). */
+export const gatewayServiceName = "graphql-gateway";

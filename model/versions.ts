@@ -11,6 +11,12 @@ export function stargateLine(version: string): string {
   return `v${majorMinor(version)}`;
 }
 
+/** The Cassandra line an official coordinator image is built for ("stargateio/coordinator-4_0:v2.0.31" -> "4.0"); undefined if it says none. */
+export function coordinatorCassandraLine(image: string): string | undefined {
+  const m = /coordinator-(\d+)_(\d+)(?::|@|$)/.exec(image);
+  return m ? `${m[1]}.${m[2]}` : undefined;
+}
+
 /** The CLUSTER_VERSION a coordinator must announce: the Cassandra major.minor it joins. */
 export function stargateClusterVersion(cassandraVersion: string): string {
   return majorMinor(cassandraVersion);

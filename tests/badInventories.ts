@@ -118,6 +118,16 @@ export const badInventories: Record<string, BadInventory> = {
     edit: (raw) => { raw.services.cassandra.memoryMb = 8192; },
     expect: "[memory-budget] board pi-w1, field services.cassandra.memoryMb: cassandra limit 8192 MB is more than this board can give: 7424 MB",
   },
+  "gateway-on-stargate-ports": {
+    base: "dev", defect: "the GraphQL gateway on the ports Stargate publishes on the same desk",
+    edit: (raw) => { Object.assign(raw.services.gateway!, { port: 8080, authPort: 8081 }); },
+    expect: "[placement] board pi-w4, field services.gateway.port: the gateway and Stargate both publish port 8080 and 8081",
+  },
+  "stargate-coordinator-of-another-cassandra-line": {
+    base: "dev", defect: "the Stargate coordinator image built for Cassandra 3.11 on a 4.0 ring",
+    edit: (raw) => { raw.services.stargate!.coordinator.image = "stargateio/coordinator-3_11:v2.0.31"; },
+    expect: "[versions] board pi-w5, field services.stargate.coordinator.image: coordinator image stargateio/coordinator-3_11:v2.0.31 speaks Cassandra 3.11, but the ring runs 4.0.19",
+  },
   "stargate-beside-cassandra": {
     base: "dev", defect: "Stargate and Cassandra on one board fight over ports 7000 and 9042",
     edit: (raw) => { board(raw, "pi-w4").roles.push("stargate"); },

@@ -81,10 +81,11 @@ describe("components (Pulumi mocks, lab inventory)", function () {
     assert.equal(count("deskcluster:index:Swarm"), 1);
     assert.equal(count("deskcluster:index:CassandraRing"), 1);
     assert.equal(count("deskcluster:index:KafkaCluster"), 1);
-    assert.equal(count("deskcluster:index:Stargate"), 1);
+    assert.equal(count("deskcluster:index:Stargate"), 0);
+    assert.equal(count("deskcluster:index:GraphqlGateway"), 1);
     assert.equal(count("deskcluster:index:HealthPipeline"), 1);
     const services = r.filter((e) => e.type === swarmObjectType("service")).map((e) => e.name).sort();
-    assert.deepEqual(services, ["cassandra-lab1", "cassandra-lab2", "cassandra-lab3", "health-agent", "health-sink-lab4", "kafka-lab1", "kafka-lab2", "kafka-lab3", "stargate-lab4", "stargate-lab4-graphql"]);
+    assert.deepEqual(services, ["cassandra-lab1", "cassandra-lab2", "cassandra-lab3", "gateway-service", "health-agent", "health-sink-lab4", "kafka-lab1", "kafka-lab2", "kafka-lab3"]);
   });
 
   it("parents every resource to its component", () => {
@@ -101,14 +102,16 @@ describe("components (Pulumi mocks, lab inventory)", function () {
     assert.ok(deps("cassandra-lab3").includes("cassandra-lab2-normal"), deps("cassandra-lab3").join());
     assert.ok(!deps("cassandra-lab1").some((d) => d.endsWith("-normal")));
     assert.ok(deps("cassandra-auth").includes("cassandra-lab3-normal"));
-    assert.ok(deps("stargate-lab4").includes("cassandra-auth"), "Stargate waits for the whole ring");
+    assert.ok(deps("gateway-schema").includes("cassandra-auth"), "the gateway waits for the whole ring");
+    assert.ok(deps("gateway-service").includes("gateway-schema"));
+    assert.ok(deps("gateway-lab4-ready").includes("gateway-service"));
   });
 
   it("gives containers the model's env vars", () => {
     const env = (n: string) => Object.fromEntries((plain(one(n).inputs.spec).TaskTemplate.ContainerSpec.Env as string[]).map((e) => e.split(/=(.*)/s).slice(0, 2)));
     assert.equal(env("cassandra-lab2").CASSANDRA_RACK, "rack-2");
     assert.equal(env("cassandra-lab2").CASSANDRA_SEEDS, "172.30.77.11,172.30.77.12,172.30.77.13");
-    assert.equal(env("stargate-lab4").CLUSTER_VERSION, "4.0");
+    assert.equal(env("gateway-service").GATEWAY_CASSANDRA_CONTACT_POINTS, "172.30.77.11,172.30.77.12,172.30.77.13");
     assert.match(one("kafka-lab3").raw, /"KAFKA_NODE_ID=3"/);
     assert.match(one("kafka-lab3").raw, /"KAFKA_CONTROLLER_QUORUM_VOTERS=1@172\.30\.77\.11:9093,2@172\.30\.77\.12:9093,3@172\.30\.77\.13:9093"/);
   });
@@ -121,6 +124,8 @@ describe("components (Pulumi mocks, lab inventory)", function () {
     assert.ok(isSecretAt(one("kafka-lab1"), "secretEnv"), "CLUSTER_ID for the Kafka env");
     assert.ok(!JSON.stringify(one("kafka-lab1").inputs.spec).includes("CLUSTER_ID"), "the readable spec has no CLUSTER_ID");
     assert.ok(isSecretAt(one("health-cassandra-password"), "spec"), "the swarm secret's data");
+    assert.ok(isSecretAt(one("gateway-cassandra-password"), "spec"), "the gateway's swarm secret");
+    assert.ok(isSecretAt(one("gateway-schema"), "stdin"), "the password for the token table's cqlsh");
     assert.ok(isSecretAt(one("health-schema"), "stdin"), "the password for the schema's cqlsh");
     // Each secret value, in every form it takes in the graph, may appear only inside a secret:
     // with every secret-wrapped value masked, no resource's inputs may still contain it.

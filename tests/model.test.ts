@@ -1,3 +1,4 @@
+import { gatewayBoards } from "../model/gatewayConfig";
 import assert from "node:assert/strict";
 import { cassandraSeeds } from "../model/cassandraSeeds";
 import { planCluster } from "../model/clusterPlan";
@@ -133,13 +134,13 @@ describe("model", () => {
 describe("omitServices", () => {
   it("drops an optional service with its roles, still passes every rule, and refuses a mandatory one", () => {
     const inv = stack("lab");
-    const slim = omitServices(inv, ["stargate"]);
+    const slim = omitServices(inv, ["gateway"]);
     const lab4 = slim.boards.find((b) => b.name === "lab4")!;
     assert.deepEqual(lab4.roles, ["swarm-worker", "health-agent", "health-sink"]);
     assert.deepEqual(checkInventory(slim), []);
-    assert.deepEqual(servicesOn(slim, lab4).filter((s) => s.startsWith("stargate")), []);
-    assert.ok(servicesOn(inv, inv.boards.find((b) => b.name === "lab4")!).includes("stargate-coordinator"));
-    assert.equal(planCluster(slim).stargate.length, 0);
+    assert.deepEqual(servicesOn(slim, lab4).filter((s) => s === "graphql-gateway"), []);
+    assert.ok(servicesOn(inv, inv.boards.find((b) => b.name === "lab4")!).includes("graphql-gateway"));
+    assert.equal(gatewayBoards(slim).length, 0);
     assert.deepEqual(omitServicesProblems(["cassandra"]).map((v) => v.field), ["deskcluster:omitServices"]);
   });
 });

@@ -15,6 +15,7 @@ export function imageOf(inv: Inventory, service: ServiceKind): { field: string; 
     case "kafka": return pick("services.kafka.platforms", s.kafka);
     case "stargate-coordinator": return pick("services.stargate.coordinator.platforms", s.stargate?.coordinator);
     case "stargate-graphql": return pick("services.stargate.graphql.platforms", s.stargate?.graphql);
+    case "graphql-gateway": return pick("services.gateway.platforms", s.gateway);
     case "health-agent": return pick("services.health.agent.platforms", s.health?.agent);
     case "health-sink": return pick("services.health.sink.platforms", s.health?.sink);
   }

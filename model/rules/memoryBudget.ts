@@ -9,7 +9,7 @@ export const memoryBudgetRule = "memory-budget";
 
 const serviceField: Record<string, string> = {
   cassandra: "services.cassandra", kafka: "services.kafka", "stargate-coordinator": "services.stargate.coordinator",
-  "stargate-graphql": "services.stargate.graphql", "health-agent": "services.health.agent", "health-sink": "services.health.sink",
+  "stargate-graphql": "services.stargate.graphql", "graphql-gateway": "services.gateway", "health-agent": "services.health.agent", "health-sink": "services.health.sink",
 };
 
 /** The inventory fields a service's limit and heap come from on this board (controller-only Kafka has its own). */

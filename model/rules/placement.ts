@@ -3,6 +3,7 @@ import { Inventory } from "../inventory";
 import { isBroker, kafkaNodes } from "../kraftQuorum";
 import { boardsWithRole } from "../placement";
 import { groupByRack, rackImbalance } from "../racks";
+import { stargatePorts } from "../stargateConfig";
 import { swarmRole } from "../swarmPlan";
 import { Violation } from "../violation";
 
@@ -26,6 +27,14 @@ export function checkPlacement(inv: Inventory): Violation[] {
   const s = inv.services;
   if (boardsWithRole(inv, "stargate").length > 0 && !s.stargate) out.push({ rule, board: boardsWithRole(inv, "stargate")[0].name, field: "services.stargate", message: "boards have the stargate role but services.stargate is not configured" });
   if (s.stargate && boardsWithRole(inv, "cassandra").length === 0) out.push({ rule, board: boardsWithRole(inv, "stargate")[0]?.name, field: "services.stargate", message: "Stargate needs a Cassandra ring" });
+  const gateways = boardsWithRole(inv, "graphql-gateway");
+  if (gateways.length > 0 && !s.gateway) out.push({ rule, board: gateways[0].name, field: "services.gateway", message: "boards have the graphql-gateway role but services.gateway is not configured" });
+  if (s.gateway && gateways.length > 0 && boardsWithRole(inv, "cassandra").length === 0) out.push({ rule, board: gateways[0].name, field: "services.gateway", message: "the GraphQL gateway needs a Cassandra ring" });
+  if (s.gateway && gateways.length > 0 && s.stargate && boardsWithRole(inv, "stargate").length > 0) {
+    // A published port belongs to one swarm service on every node (ingress), so the two cannot share one.
+    const taken = [stargatePorts.graphql, stargatePorts.auth].filter((p) => p === s.gateway!.port || p === s.gateway!.authPort);
+    if (taken.length > 0) out.push({ rule, board: gateways[0].name, field: "services.gateway.port", message: `the gateway and Stargate both publish port ${taken.join(" and ")}; give services.gateway other ports` });
+  }
   if (s.health) {
     const sink = boardsWithRole(inv, "health-sink")[0]?.name;
     if (!kafkaNodes(inv).some(isBroker)) out.push({ rule, board: sink, field: "services.health", message: "the health pipeline needs Kafka brokers" });
