@@ -30,7 +30,7 @@ images() {
     3) OMIT+=(stargate); echo "stargate: BLOCKED (no artifacts): this lab runs without Stargate (config deskcluster:omitServices)" ;;
     *) return "$rc" ;;
   esac
-  bash health/image/build.sh
+  bash health/image/build.sh # the health images and the GraphQL gateway's
 }
 OMIT=()
 step "images" images
@@ -44,6 +44,7 @@ push() {
     const out=[s.cassandra.image,s.kafka.image];
     if(!omit.includes("stargate"))out.push(s.stargate?.coordinator.image,s.stargate?.graphql.image);
     if(!omit.includes("health"))out.push(s.health?.agent.image,s.health?.sink.image);
+    if(!omit.includes("gateway"))out.push(s.gateway?.image);
     console.log(out.filter(Boolean).join("\n"))' "$DIR/omitted")
   bash lab/registry.sh push "${wanted[@]}"
 }

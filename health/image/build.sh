@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Builds the health agent and sink images from this repository's source, per architecture:
-#   deskcluster/health-{agent,sink}:VERSION          for this machine's architecture (the lab)
-#   deskcluster/health-{agent,sink}:VERSION-ARCH     for another one (arm64 for real Pis)
+# Builds the health agent and sink images and the GraphQL gateway's from this repository's source,
+# per architecture:
+#   deskcluster/{health-agent,health-sink,graphql-gateway}:VERSION        for this machine's architecture (the lab)
+#   deskcluster/{health-agent,health-sink,graphql-gateway}:VERSION-ARCH   for another one (arm64 for real Pis)
 # Each image is three layers: the Debian base (lab/base.sh), the official Node.js binary of
-# node.env (npm's node-linux-<arch>, integrity-checked), and the compiled health/ code with the
-# production dependencies it needs, copied as installed from package-lock.json. The code is
+# node.env (npm's node-linux-<arch>, integrity-checked), and the compiled health/ and gateway/ code
+# with the production dependencies they need, copied as installed from package-lock.json (one app
+# layer, shared by the three images). The code is
 # plain JavaScript, so nothing runs during the build and any architecture builds here; the
 # images are assembled as `docker load` archives (assemble.js). Rebuilt only when an input changes.
 # usage: health/image/build.sh [--arch amd64|arm64]... [VERSION]    (default: host arch, 0.1.0)
@@ -21,10 +23,13 @@ done
 WORK=$DC_CACHE/images/health-$VER
 T0=$SECONDS
 
-# The app layer (the same for every architecture): compiled health/ + dependency closure.
+# The app layer (the same for every architecture): compiled health/ and gateway/ + dependency closure.
 (cd "$ROOT" && npx --no-install tsc -p tsconfig.json)
 stage_dir "$WORK/app/app/health"
 cp "$ROOT"/bin/health/*.js "$WORK/app/app/health/"
+mkdir -p "$WORK/app/app/gateway/dashboard"
+cp "$ROOT"/bin/gateway/*.js "$WORK/app/app/gateway/"
+cp "$ROOT"/gateway/dashboard/* "$WORK/app/app/gateway/dashboard/"
 (cd "$ROOT" && node -e '
   const fs = require("fs"), path = require("path");
   const out = process.argv[1], seen = new Set();
@@ -40,7 +45,7 @@ cp "$ROOT"/bin/health/*.js "$WORK/app/app/health/"
     fs.cpSync(dir, path.join(out, path.relative(process.cwd(), dir)), { recursive: true, filter: (s) => !/\/(test|tests|docs?|\.github)$/.test(s) });
     for (const d of Object.keys(require(path.join(dir, "package.json")).dependencies ?? {})) visit(d, dir);
   };
-  for (const d of ["kafkajs", "cassandra-driver", "zod"]) visit(d, process.cwd());
+  for (const d of ["kafkajs", "cassandra-driver", "zod", "graphql", "uplot"]) visit(d, process.cwd());
   console.log(`health image: ${seen.size} packages staged`);
 ' "$WORK/app/app")
 printf '{ "private": true, "name": "deskcluster-health", "version": "%s" }\n' "$VER" >"$WORK/app/app/package.json"
@@ -71,8 +76,9 @@ for ARCH in "${ARCHES[@]}"; do
     deterministic_tar "$D/node" "$D/node.tar" usr
     echo "${!want}" >"$D/node.integrity"
   fi
-  for ROLE in agent sink; do
-    TAG=deskcluster/health-$ROLE:$VER$SUFFIX
+  for ROLE in agent sink gateway; do
+    TAG=deskcluster/health-$ROLE:$VER$SUFFIX MAIN=/app/health/$ROLE.js
+    if [ "$ROLE" = gateway ]; then TAG=deskcluster/graphql-gateway:$VER$SUFFIX MAIN=/app/gateway/main.js; fi
     HASH=$(printf '%s\n' "$APP_SHA" "${!want}" "$BASE_ID" "$ARCH" "$ROLE" "$(sha256sum "$HERE/assemble.js")" | sha256sum | cut -c1-64)
     if [ "$(docker image inspect -f '{{index .Config.Labels "deskcluster.inputs"}}' "$TAG" 2>/dev/null)" = "$HASH" ]; then
       echo "image $TAG: cached"; continue
@@ -80,7 +86,7 @@ for ARCH in "${ARCHES[@]}"; do
     t=$SECONDS
     cat >"$D/$ROLE.config.json" <<JSON
 { "Env": ["PATH=/usr/local/bin:/usr/bin:/bin", "NODE_ENV=production"], "WorkingDir": "/app", "User": "10001",
-  "Cmd": ["node", "/app/health/$ROLE.js"], "Labels": { "deskcluster.inputs": "$HASH", "deskcluster.health.role": "$ROLE" } }
+  "Cmd": ["node", "$MAIN"], "Labels": { "deskcluster.inputs": "$HASH", "deskcluster.health.role": "$ROLE" } }
 JSON
     node "$HERE/assemble.js" "$D/$ROLE.image.tar" "$TAG" "$ARCH" "$D/$ROLE.config.json" "$D/base.tar" "$D/node.tar" "$WORK/app.tar"
     docker load -q -i "$D/$ROLE.image.tar" >/dev/null; rm -f "$D/$ROLE.image.tar"
