@@ -73,6 +73,8 @@
       const xs = b.rows.map((r) => r.t / 1000);
       for (const c of charts) {
         b.plots[c.key].setData([xs, b.rows.map((r) => (r[c.col] === null || r[c.col] === undefined ? null : Number(r[c.col]) * (c.scale ?? 1)))]);
+        // The whole window up to now, so a silent board shows its gap.
+        b.plots[c.key].setScale("x", { min: (now - windowMs) / 1000, max: now / 1000 });
       }
       b.el.dataset.points = String(b.rows.length);
       b.el.querySelector(".age").textContent = b.last ? `last sample ${Math.max(0, Math.round((now - b.last) / 1000))} s ago` : "";
