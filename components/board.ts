@@ -2,6 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { baseSetupScript, dockerSetupScript } from "../model/boardScripts";
 import { BoardPlan } from "../model/clusterPlan";
+import { baseProbe, dockerProbe } from "../model/stepProbes";
 import { RemoteCommand } from "../providers/remoteCommand";
 import { SshTarget } from "../providers/sshTarget";
 import { boardConnection, SshCredentials } from "./connection";
@@ -9,6 +10,8 @@ import { boardConnection, SshCredentials } from "./connection";
 export interface BoardArgs {
   readonly plan: BoardPlan;
   readonly ssh: SshCredentials;
+  /** Cluster addresses of the other boards: the route to each must leave through the wired interface. */
+  readonly peers: readonly string[];
 }
 
 export class Board extends pulumi.ComponentResource {
@@ -23,9 +26,13 @@ export class Board extends pulumi.ComponentResource {
     this.name = args.plan.name;
     this.address = args.plan.address;
     this.connection = boardConnection(args.ssh, args.plan.name, args.plan.address);
-    const base = new RemoteCommand(`${name}-base`, { connection: this.connection, create: baseSetupScript(args.plan) }, { parent: this });
+    const baseRead = baseProbe(args.plan);
+    const base = new RemoteCommand(`${name}-base`, {
+      connection: this.connection, what: "base setup", create: baseSetupScript(args.plan, args.peers), probe: baseRead.script, expect: baseRead.expect,
+    }, { parent: this });
+    const dockerRead = dockerProbe(args.plan);
     const docker = new RemoteCommand(`${name}-docker`, {
-      connection: this.connection, create: dockerSetupScript(args.plan),
+      connection: this.connection, what: "docker", create: dockerSetupScript(args.plan), probe: dockerRead.script, expect: dockerRead.expect,
     }, { parent: this, dependsOn: [base] });
     this.dockerReady = docker.stdout;
     this.registerOutputs({ address: this.address, dockerReady: this.dockerReady });

@@ -1,16 +1,21 @@
 // CassandraRing: a service per node pinned to its board, rendered cassandra.yaml, data on the
-// board's storage; nodes join one at a time, then auth gets the secret superuser password.
+// board's storage. Every change to the nodes goes through one ServiceRoll: nodes join one at a
+// time on the first deploy and restart one at a time, rack by rack, behind health checks
+// (model/rollPlan.ts); then auth gets the secret superuser password.
 import * as pulumi from "@pulumi/pulumi";
-import { createHash } from "node:crypto";
 import { cassandraConfigPath, cassandraDataPath } from "../model/cassandraConfig";
 import { ClusterPlan } from "../model/clusterPlan";
+import { digest } from "../model/stepProbes";
 import { boardByName } from "../model/lookup";
 import { serviceSizing } from "../model/memoryBudget";
-import { cassandraAuthScript, cassandraWaitNormalScript } from "../model/serviceScripts";
+import { RollNode } from "../model/rollPlan";
+import { cassandraAuthScript } from "../model/serviceScripts";
+import { serviceName } from "../model/serviceNames";
+import { pinnedServiceSpec } from "../model/swarmServiceSpec";
 import { RemoteCommand } from "../providers/remoteCommand";
+import { ServiceRoll } from "../providers/serviceRoll";
 import { SwarmObject } from "../providers/swarmObject";
 import { Board } from "./board";
-import { pinnedService } from "./swarmService";
 import { Swarm } from "./swarm";
 
 export interface CassandraRingArgs {
@@ -32,35 +37,38 @@ export class CassandraRing extends pulumi.ComponentResource {
     const { plan } = args;
     super("deskcluster:index:CassandraRing", name, { seeds: plan.cassandra.seeds, nodes: plan.cassandra.nodes.map((n) => n.board) }, opts);
     const inv = plan.inventory;
-    let previous: pulumi.Resource[] = [args.swarm];
+    const configs: SwarmObject[] = [];
+    const nodes: RollNode[] = [];
+    const specs: Record<string, ReturnType<typeof pinnedServiceSpec>> = {};
     for (const node of plan.cassandra.nodes) {
       const board = boardByName(inv, node.board);
-      const hash = createHash("sha256").update(node.cassandraYaml).digest("hex").slice(0, 12);
+      const configName = `cassandra-${node.board}-${digest(node.cassandraYaml).slice(0, 12)}`;
       // Swarm configs are immutable: a new name per content, created before the old one goes.
-      const config = new SwarmObject(`${name}-${node.board}-yaml`, {
+      configs.push(new SwarmObject(`${name}-${node.board}-yaml`, {
         manager: args.swarm.manager, kind: "config",
-        spec: { Name: `cassandra-${node.board}-${hash}`, Data: Buffer.from(node.cassandraYaml).toString("base64"), Labels: { "deskcluster.board": node.board } },
-      }, { parent: this, dependsOn: [args.swarm] });
-      const serviceName = `cassandra-${node.board}`;
-      const service = pinnedService(`${name}-${node.board}`, {
-        manager: args.swarm.manager, name: serviceName, board: node.board, image: inv.services.cassandra.image, env: node.env,
+        spec: { Name: configName, Data: Buffer.from(node.cassandraYaml).toString("base64"), Labels: { "deskcluster.board": node.board } },
+      }, { parent: this, dependsOn: [args.swarm.ready] }));
+      const service = serviceName("cassandra", node.board);
+      nodes.push({ board: node.board, service, rack: node.rack, address: node.address });
+      specs[service] = pinnedServiceSpec({
+        name: service, board: node.board, image: inv.services.cassandra.image, env: node.env,
         memoryMb: serviceSizing(inv, board, "cassandra").memoryMb, network: "host", endpointMode: "dnsrr",
         mounts: [{ source: `${board.storage.dataDir}/cassandra`, target: cassandraDataPath }],
-        configs: [{ configName: `cassandra-${node.board}-${hash}`, fileName: cassandraConfigPath }],
+        configs: [{ configName, fileName: cassandraConfigPath }],
         labels: { "deskcluster.rack": node.rack },
-      }, { parent: this, dependsOn: [...previous, config] });
-      // The next node starts only when this one is Up/Normal: Cassandra wants one join at a time.
-      previous = [new RemoteCommand(`${name}-${node.board}-normal`, {
-        connection: args.boards[node.board].connection, create: cassandraWaitNormalScript(serviceName, node.address),
-        triggers: [service.id, service.spec],
-      }, { parent: this, dependsOn: [service] })];
+        stopGraceSeconds: 120,
+      });
     }
+    const connections = Object.fromEntries(plan.cassandra.nodes.map((n) => [n.board, args.boards[n.board].connection]));
+    const ring = new ServiceRoll(`${name}-nodes`, {
+      manager: args.swarm.manager, system: "cassandra", nodes, specs, connections,
+    }, { parent: this, dependsOn: [args.swarm.ready, ...configs] });
     const first = plan.cassandra.nodes[0];
     const auth = new RemoteCommand(`${name}-auth`, {
-      connection: args.boards[first.board].connection,
-      create: cassandraAuthScript(`cassandra-${first.board}`, first.address, inv.cluster.datacenter, Math.min(3, plan.cassandra.nodes.length)),
+      connection: args.boards[first.board].connection, what: "cassandra auth",
+      create: cassandraAuthScript(serviceName("cassandra", first.board), first.address, inv.cluster.datacenter, Math.min(3, plan.cassandra.nodes.length)),
       stdin: pulumi.interpolate`${args.superuserPassword}\n`,
-    }, { parent: this, dependsOn: previous });
+    }, { parent: this, dependsOn: [ring] });
     this.contactPoints = plan.cassandra.nodes.map((n) => n.address);
     this.ready = auth.stdout;
     this.readyResource = auth;

@@ -44,17 +44,17 @@ export class HealthPipeline extends pulumi.ComponentResource {
     const cassandra = args.plan.cassandra.nodes[0];
 
     const topic = new RemoteCommand(`${name}-topic`, {
-      connection: args.boards[broker.board].connection, create: healthTopicScript(inv, `kafka-${broker.board}`),
+      connection: args.boards[broker.board].connection, what: "health topic", create: healthTopicScript(inv, `kafka-${broker.board}`),
     }, { parent: this, dependsOn: args.kafka });
     const schema = new RemoteCommand(`${name}-schema`, {
       connection: args.boards[cassandra.board].connection,
-      create: cqlScript(`cassandra-${cassandra.board}`, cassandra.address, healthSchemaCql(inv)),
+      what: "health schema", create: cqlScript(`cassandra-${cassandra.board}`, cassandra.address, healthSchemaCql(inv)),
       stdin: pulumi.interpolate`${args.superuserPassword}\n`,
     }, { parent: this, dependsOn: [args.ring] });
     const secret = new SwarmObject(`${name}-cassandra-password`, {
       manager: args.swarm.manager, kind: "secret",
       spec: pulumi.output(args.superuserPassword).apply((pw) => ({ Name: passwordSecret, Data: Buffer.from(pw).toString("base64"), Labels: { "deskcluster.secret": "cassandra-password" } })),
-    }, { parent: this, dependsOn: [args.swarm] });
+    }, { parent: this, dependsOn: [args.swarm.ready] });
 
     for (const b of sinks) {
       pinnedService(`${name}-sink-${b.name}`, {

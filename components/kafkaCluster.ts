@@ -1,18 +1,22 @@
 // KafkaCluster: KRaft nodes with ids from the ledger, a CLUSTER_ID generated once and
-// protected, data on the board's storage, broker.rack from the inventory.
+// protected, data on the board's storage, broker.rack from the inventory. Every change to the
+// nodes goes through one ServiceRoll (one node at a time, brokers first, the active controller
+// last, never with a partition under-replicated: model/rollPlan.ts).
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterPlan } from "../model/clusterPlan";
 import { kafkaDataPath } from "../model/kafkaConfig";
 import { boardByName } from "../model/lookup";
 import { serviceSizing } from "../model/memoryBudget";
+import { RollNode } from "../model/rollPlan";
 import { kafkaWaitReadyScript } from "../model/serviceScripts";
+import { serviceName } from "../model/serviceNames";
+import { pinnedServiceSpec } from "../model/swarmServiceSpec";
 import { ClusterId } from "../providers/clusterId";
 import { RemoteCommand } from "../providers/remoteCommand";
+import { ServiceRoll } from "../providers/serviceRoll";
 import { Board } from "./board";
-import { SwarmObject } from "../providers/swarmObject";
 import { KafkaIdentity } from "./kafkaIdentity";
 import { Swarm } from "./swarm";
-import { pinnedService } from "./swarmService";
 
 export interface KafkaClusterArgs {
   readonly plan: ClusterPlan;
@@ -23,7 +27,8 @@ export interface KafkaClusterArgs {
 export class KafkaCluster extends pulumi.ComponentResource {
   public readonly bootstrapServers: string[];
   public readonly clusterId: pulumi.Output<string>;
-  public readonly services: SwarmObject[];
+  /** The rolled set of Kafka services. */
+  public readonly nodes: ServiceRoll;
   /** Done when every broker serves clients: what topic creation depends on. */
   public readonly ready: RemoteCommand;
 
@@ -33,23 +38,35 @@ export class KafkaCluster extends pulumi.ComponentResource {
     const inv = plan.inventory;
     const id = new ClusterId(`${name}-cluster-id`, { parent: this, protect: true });
     this.clusterId = pulumi.secret(id.clusterId);
-    this.services = plan.kafka.nodes.map((node) => {
+    const identities: KafkaIdentity[] = [];
+    const nodes: RollNode[] = [];
+    const specs: Record<string, ReturnType<typeof pinnedServiceSpec>> = {};
+    for (const node of plan.kafka.nodes) {
       const board = boardByName(inv, node.board);
-      const identity = new KafkaIdentity(`${name}-${node.board}-identity`, { board: node.board, nodeId: node.nodeId!, rack: node.rack }, { parent: this });
-      return pinnedService(`${name}-${node.board}`, {
-        manager: args.swarm.manager, name: `kafka-${node.board}`, board: node.board, image: inv.services.kafka.image,
-        env: node.env, secretEnv: { CLUSTER_ID: this.clusterId },
+      identities.push(new KafkaIdentity(`${name}-${node.board}-identity`, { board: node.board, nodeId: node.nodeId!, rack: node.rack }, { parent: this }));
+      const service = serviceName("kafka", node.board);
+      nodes.push({
+        board: node.board, service, rack: node.rack, address: node.address!, nodeId: node.nodeId,
+        controller: node.processRoles.includes("controller"), broker: node.processRoles.includes("broker"),
+      });
+      specs[service] = pinnedServiceSpec({
+        name: service, board: node.board, image: inv.services.kafka.image, env: node.env,
         memoryMb: serviceSizing(inv, board, "kafka").memoryMb, network: "host", endpointMode: "dnsrr",
         mounts: [{ source: `${board.storage.dataDir}/kafka`, target: kafkaDataPath }],
         labels: { "deskcluster.rack": node.rack, "deskcluster.kafka.node-id": String(node.nodeId) },
-      }, { parent: this, dependsOn: [args.swarm, identity] });
-    });
+        stopGraceSeconds: 90,
+      });
+    }
+    const connections = Object.fromEntries(plan.kafka.nodes.map((n) => [n.board, args.boards[n.board].connection]));
+    this.nodes = new ServiceRoll(`${name}-nodes`, {
+      manager: args.swarm.manager, system: "kafka", nodes, specs, connections, secretEnv: { CLUSTER_ID: this.clusterId },
+    }, { parent: this, dependsOn: [args.swarm.ready, ...identities] });
     const first = plan.kafka.nodes.find((n) => n.processRoles.includes("broker"))!;
     this.ready = new RemoteCommand(`${name}-ready`, {
-      connection: args.boards[first.board].connection,
-      create: kafkaWaitReadyScript(`kafka-${first.board}`, plan.kafka.bootstrap[0], plan.kafka.bootstrap.length),
-      triggers: this.services.map((s) => s.spec),
-    }, { parent: this, dependsOn: this.services });
+      connection: args.boards[first.board].connection, what: "kafka brokers ready",
+      create: kafkaWaitReadyScript(serviceName("kafka", first.board), plan.kafka.bootstrap[0], plan.kafka.bootstrap.length),
+      triggers: [this.nodes.specs],
+    }, { parent: this, dependsOn: [this.nodes] });
     this.bootstrapServers = plan.kafka.bootstrap;
     this.registerOutputs({ bootstrapServers: this.bootstrapServers, clusterId: this.clusterId });
   }

@@ -1,7 +1,10 @@
-// Swarm: init on the leader, join tokens as secrets, managers and workers join, rack/role
-// labels, and the overlay network. Later components deploy through `manager`.
+// Swarm: init on the leader, join tokens as secrets, every board's membership (the leader's
+// too, so a different leader choice never removes a board), the nodes as the managers see
+// them (role, availability, rack/role labels), and the overlay network. Later components
+// deploy through `manager` and depend on `ready`, the swarm's one outcome resource.
 import * as pulumi from "@pulumi/pulumi";
 import { SwarmPlan } from "../model/swarmPlan";
+import { swarmMemberProbe, swarmNodeProbe } from "../model/stepProbes";
 import { nodeLabelScript, swarmInitScript, swarmJoinScript, swarmLeaveScript, swarmTokensScript } from "../model/swarmScripts";
 import { RemoteCommand } from "../providers/remoteCommand";
 import { SshTarget } from "../providers/sshTarget";
@@ -19,40 +22,56 @@ export class Swarm extends pulumi.ComponentResource {
   public readonly manager: pulumi.Output<SshTarget>;
   public readonly network: SwarmObject;
   public readonly networkName: string;
-  /** Resolves when every node has joined and carries its labels. */
-  public readonly ready: pulumi.Output<string[]>;
+  /** Created once every node is in with its role and labels and the network exists: what services depend on. */
+  public readonly ready: pulumi.Resource;
 
   constructor(name: string, args: SwarmArgs, opts?: pulumi.ComponentResourceOptions) {
     super("deskcluster:index:Swarm", name, { managers: args.plan.managers, workers: args.plan.workers, labels: args.plan.labels }, opts);
-    const leader = args.boards[args.plan.leader!];
+    const { plan } = args;
+    const leader = args.boards[plan.leader!];
+    const others = Object.fromEntries(plan.managers.filter((m) => m !== plan.leader).map((m) => [m, args.boards[m].address]));
     const init = new RemoteCommand(`${name}-init`, {
-      connection: leader.connection, create: swarmInitScript(leader.address), delete: swarmLeaveScript("leader"),
+      connection: leader.connection, what: "swarm init", create: swarmInitScript(leader.address, leader.name, others),
     }, { parent: this, dependsOn: [leader] });
     const tokens = new RemoteCommand(`${name}-tokens`, {
-      connection: leader.connection, create: swarmTokensScript, secretStdout: true,
+      connection: leader.connection, what: "swarm join tokens", create: swarmTokensScript, secretStdout: true,
     }, { parent: this, dependsOn: [init] });
     const token = (role: "manager" | "worker") => pulumi.secret(tokens.stdout.apply((s) => (JSON.parse(s) as Record<string, string>)[role]));
 
-    const joins = [...args.plan.managers, ...args.plan.workers].filter((n) => n !== args.plan.leader).map((n) => {
+    const roleOf = (n: string): "manager" | "worker" => (plan.managers.includes(n) ? "manager" : "worker");
+    // The leader first, so that on destroy every other board leaves before it ends the swarm.
+    const members = [plan.leader!, ...[...plan.managers, ...plan.workers].filter((n) => n !== plan.leader)];
+    const joins: Record<string, RemoteCommand> = {};
+    for (const n of members) {
       const board = args.boards[n];
-      return new RemoteCommand(`${name}-join-${n}`, {
-        connection: board.connection,
+      const read = swarmMemberProbe(roleOf(n));
+      joins[n] = new RemoteCommand(`${name}-join-${n}`, {
+        connection: board.connection, what: "swarm membership",
         create: swarmJoinScript(board.address, leader.address),
-        delete: swarmLeaveScript(args.plan.managers.includes(n) ? "manager" : "worker"),
-        stdin: pulumi.interpolate`${token(args.plan.managers.includes(n) ? "manager" : "worker")}\n`,
-      }, { parent: this, dependsOn: [board, init] });
+        // The undo runs only when the board leaves the inventory (never on a change).
+        delete: swarmLeaveScript(n === plan.leader ? "leader" : roleOf(n)),
+        stdin: pulumi.interpolate`${token(roleOf(n))}\n`,
+        probe: read.script, expect: read.expect,
+      }, { parent: this, dependsOn: n === plan.leader ? [board, init] : [board, init, joins[plan.leader!]] });
+    }
+    const nodes = members.map((n) => {
+      const read = swarmNodeProbe(n, roleOf(n), plan.labels[n]);
+      return new RemoteCommand(`${name}-labels-${n}`, {
+        connection: leader.connection, what: `swarm node ${n}`, create: nodeLabelScript(n, plan.labels[n], roleOf(n)),
+        // A rejoined board is a new node (new id): label it again.
+        triggers: [joins[n].stdout],
+        probe: read.script, expect: read.expect,
+      }, { parent: this, dependsOn: [init, joins[n]] });
     });
-    const labels = Object.entries(args.plan.labels).map(([n, l]) => new RemoteCommand(`${name}-labels-${n}`, {
-      connection: leader.connection, create: nodeLabelScript(n, l),
-    }, { parent: this, dependsOn: [init, ...joins] }));
 
     this.manager = leader.connection;
     this.networkName = args.overlayNetwork;
+    // After every node is in, so destroy removes it while they all still are.
     this.network = new SwarmObject(`${name}-overlay`, {
       manager: this.manager, kind: "network",
       spec: { Name: args.overlayNetwork, Driver: "overlay", Attachable: true, Labels: { "deskcluster.network": args.overlayNetwork } },
-    }, { parent: this, dependsOn: [init, ...joins] }); // so destroy removes it while every node is still in
-    this.ready = pulumi.all(labels.map((l) => l.stdout));
-    this.registerOutputs({ ready: this.ready, network: this.networkName });
+    }, { parent: this, dependsOn: nodes });
+    this.ready = this.network;
+    this.registerOutputs({ network: this.networkName });
   }
 }

@@ -14,12 +14,36 @@ function writeFile(path: string, content: string, mode = "0644"): string {
 
 const header = ["set -eu", "changed=0"];
 
+/**
+ * Refuses the board before anything changes when the interface the inventory calls wired is
+ * missing or wireless on the board, or when the route to a peer leaves through another one.
+ */
+export function wiredCheckScript(plan: BoardPlan, peers: readonly string[]): string[] {
+  const index = plan.board.interfaces.findIndex((i) => i.kind === "wired");
+  if (index < 0) return [];
+  const iface = plan.board.interfaces[index].name;
+  const field = `board ${plan.name}, field interfaces[${index}]`;
+  const sys = `/sys/class/net/${iface}`;
+  return [
+    `if [ ! -e ${sys} ]; then echo "${field}.name: the board has no interface ${iface}" >&2; exit 1; fi`,
+    `if [ -d ${sys}/wireless ] || [ -e ${sys}/phy80211 ]; then echo "${field}.kind: ${iface} is wireless on the board (${sys}/wireless), not wired" >&2; exit 1; fi`,
+    ...(peers.length === 0 ? [] : [
+      `if command -v ip >/dev/null; then for peer in ${peers.join(" ")}; do`,
+      `  dev=$(ip route get "$peer" 2>/dev/null | sed -n 's/.* dev \\([^ ]*\\).*/\\1/p' | head -n 1)`,
+      `  if [ -n "$dev" ] && [ "$dev" != ${iface} ] && [ "$dev" != lo ]; then`,
+      `    echo "${field}.name: traffic to peer $peer leaves through $dev, not the wired ${iface}" >&2; exit 1; fi`,
+      `done; fi`,
+    ]),
+  ];
+}
+
 /** Hostname, the managed /etc/hosts block, the static wired address and the data folders. */
-export function baseSetupScript(plan: BoardPlan): string {
+export function baseSetupScript(plan: BoardPlan, peers: readonly string[] = []): string {
   const { name, files, board } = plan;
   const dataDir = board.storage.dataDir;
   return [
     ...header,
+    ...wiredCheckScript(plan, peers),
     `if [ "$(hostname)" != "${name}" ]; then sudo hostnamectl set-hostname ${name} 2>/dev/null || sudo hostname ${name}; echo ${name} | sudo tee /etc/hostname >/dev/null; changed=1; fi`,
     // Replace only our block in /etc/hosts; the rest of the file is the board's.
     `block=$(mktemp)`, `cat > "$block" <<'DESKCLUSTER_EOF'`, files.hosts.replace(/\n$/, ""), `DESKCLUSTER_EOF`,

@@ -1,10 +1,21 @@
 // configgen: idempotent swarm scripts, run over SSH on the leader or on a joining board.
 const swarmState = `sudo docker info --format '{{.Swarm.LocalNodeState}}'`;
 
-export function swarmInitScript(address: string): string {
+/**
+ * Initializes the swarm on the leader, once. If the leader is not in a swarm but another
+ * manager of the inventory already serves one (port 2377), a different leader choice would
+ * start a second swarm: refuse instead, naming both boards.
+ */
+export function swarmInitScript(address: string, leader = "leader", otherManagers: Record<string, string> = {}): string {
+  const probes = Object.entries(otherManagers).map(([b, a]) =>
+    `  if timeout 3 bash -c 'exec 3<>/dev/tcp/${a}/2377' 2>/dev/null; then echo "board ${leader}: not in a swarm, but manager ${b} (${a}) already `
+    + `serves one; refusing to start a second swarm. Join ${leader} to it (or make ${b} the first manager) and run pulumi up again." >&2; exit 1; fi`);
   return [
     "set -eu",
-    `if [ "$(${swarmState})" != "active" ]; then sudo docker swarm init --advertise-addr ${address} --data-path-addr ${address} >/dev/null; fi`,
+    `if [ "$(${swarmState})" != "active" ]; then`,
+    ...probes,
+    `  sudo docker swarm init --advertise-addr ${address} --data-path-addr ${address} >/dev/null`,
+    `fi`,
     `sudo docker info --format '{{.Swarm.NodeID}}'`,
   ].join("\n");
 }
@@ -15,12 +26,22 @@ export const swarmTokensScript = [
   `printf '{"manager":"%s","worker":"%s"}' "$(sudo docker swarm join-token -q manager)" "$(sudo docker swarm join-token -q worker)"`,
 ].join("\n");
 
-/** Reads the token from stdin, so it appears in no command line, log or process list. */
+/**
+ * Joins with the token from stdin (in no command line, log or process list). A board that is
+ * in a swarm without knowing any manager (its engine restarted and lost them) or whose state
+ * is not active leaves and joins again; the managers drop its stale entry (nodeLabelScript).
+ */
 export function swarmJoinScript(address: string, leaderAddress: string): string {
+  const managers = `sudo docker info --format '{{len .Swarm.RemoteManagers}}' 2>/dev/null || echo 0`;
   return [
     "set -eu",
     "read -r token",
-    `if [ "$(${swarmState})" != "active" ]; then sudo docker swarm join --token "$token" --advertise-addr ${address} --data-path-addr ${address} ${leaderAddress}:2377 >/dev/null; fi`,
+    `state=$(${swarmState})`,
+    `if [ "$state" = "active" ] && [ "$(${managers})" = 0 ]; then state=lost; fi`,
+    `if [ "$state" != "active" ]; then`,
+    `  if [ "$state" != "inactive" ]; then sudo docker swarm leave --force >/dev/null 2>&1 || true; fi`,
+    `  sudo docker swarm join --token "$token" --advertise-addr ${address} --data-path-addr ${address} ${leaderAddress}:2377 >/dev/null`,
+    `fi`,
     `sudo docker info --format '{{.Swarm.NodeID}}'`,
   ].join("\n");
 }
@@ -44,17 +65,28 @@ export function swarmLeaveScript(role: "manager" | "worker" | "leader" = "worker
   ].join("\n");
 }
 
-/** Sets exactly the desired deskcluster.* labels on a node, removing stale ones. */
-export function nodeLabelScript(node: string, labels: Record<string, string>): string {
+/**
+ * Run on a manager: the node named `node` as the inventory wants it: its Ready entry with the
+ * role, availability active and exactly the desired deskcluster.* labels; entries of the same
+ * name that are not Ready (left behind by a rejoin) are removed.
+ */
+export function nodeLabelScript(node: string, labels: Record<string, string>, role: "manager" | "worker" = "worker", timeoutSeconds = 120): string {
   const add = Object.entries(labels).map(([k, v]) => `--label-add ${k}=${v}`).join(" ");
   const keep = Object.keys(labels).join(" ");
+  const entries = `sudo docker node ls --format '{{.ID}} {{.Hostname}} {{.Status}}'`;
   return [
     "set -eu",
-    `for i in $(seq 1 60); do sudo docker node inspect ${node} >/dev/null 2>&1 && break; sleep 1; done`,
-    `stale=""; for k in $(sudo docker node inspect ${node} --format '{{range $k, $v := .Spec.Labels}}{{$k}} {{end}}'); do`,
+    `id=""; for i in $(seq 1 ${timeoutSeconds}); do id=$(${entries} | awk '$2=="${node}" && $3=="Ready" {print $1; exit}'); [ -n "$id" ] && break; sleep 1; done`,
+    `if [ -z "$id" ]; then echo "board ${node}: not Ready in the swarm after ${timeoutSeconds}s (docker node ls)" >&2; exit 1; fi`,
+    `for old in $(${entries} | awk '$2=="${node}" && $3!="Ready" {print $1}'); do sudo docker node rm --force "$old" >/dev/null; done`,
+    `current=$(sudo docker node inspect "$id" --format '{{.Spec.Role}}')`,
+    role === "manager"
+      ? `if [ "$current" != manager ]; then sudo docker node promote "$id" >/dev/null; fi`
+      : `if [ "$current" != worker ]; then sudo docker node demote "$id" >/dev/null; fi`,
+    `stale=""; for k in $(sudo docker node inspect "$id" --format '{{range $k, $v := .Spec.Labels}}{{$k}} {{end}}'); do`,
     `  case " ${keep} " in *" $k "*) ;; *) case "$k" in deskcluster.*) stale="$stale --label-rm $k";; esac;; esac`,
     `done`,
-    `sudo docker node update ${add} $stale ${node} >/dev/null`,
-    `sudo docker node inspect ${node} --format '{{json .Spec.Labels}}'`,
+    `sudo docker node update --availability active ${add} $stale "$id" >/dev/null`,
+    `sudo docker node inspect "$id" --format '{{json .Spec.Labels}}'`,
   ].join("\n");
 }

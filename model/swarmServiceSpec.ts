@@ -21,6 +21,8 @@ interface ServiceSpecArgs {
   readonly secrets?: readonly ServiceSecretFile[];
   readonly ports?: readonly ServicePort[];
   readonly labels?: Record<string, string>;
+  /** Time between SIGTERM and SIGKILL: long enough for Kafka's controlled shutdown, Cassandra's drain. */
+  readonly stopGraceSeconds?: number;
 }
 
 export interface PinnedServiceSpecArgs extends ServiceSpecArgs {
@@ -50,7 +52,7 @@ function serviceSpec(a: ServiceSpecArgs, labels: Record<string, string>, constra
         Mounts: (a.mounts ?? []).map((m) => ({ Type: "bind", Source: m.source, Target: m.target, ...(m.readOnly ? { ReadOnly: true } : {}) })),
         Configs: (a.configs ?? []).map((c) => ({ ConfigName: c.configName, File: { Name: c.fileName, UID: "0", GID: "0", Mode: 0o444 } })),
         ...(a.secrets ? { Secrets: a.secrets.map((c) => ({ SecretName: c.secretName, File: { Name: c.fileName, UID: c.uid, GID: c.uid, Mode: 0o400 } })) } : {}),
-        StopGracePeriod: seconds(60),
+        StopGracePeriod: seconds(a.stopGraceSeconds ?? 60),
       },
       Networks: [{ Target: a.network }],
       Placement: { Constraints: [constraint] },

@@ -6,7 +6,9 @@ import * as pulumi from "@pulumi/pulumi";
 export const clusterIdProvider: pulumi.dynamic.ResourceProvider = {
   async create() {
     const { randomBytes } = require("node:crypto") as typeof import("node:crypto");
-    const clusterId = randomBytes(16).toString("base64url");
+    // As Kafka's own Uuid.randomUuid: an id that starts with "-" reads as an option to kafka-storage.
+    let clusterId = randomBytes(16).toString("base64url");
+    while (clusterId.startsWith("-")) clusterId = randomBytes(16).toString("base64url");
     // The id is unrelated to the secret so that it can show in plans.
     return { id: randomBytes(4).toString("hex"), outs: { clusterId } };
   },

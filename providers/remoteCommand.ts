@@ -1,9 +1,14 @@
-// RemoteCommand: a script run on a board over SSH with create/update/delete steps, in the
-// shape of @pulumi/command's remote.Command, whose provider plugin cannot be built offline
-// here (see scripts/toolchain/README.md). The connection (key, host key) and stdin are
-// stored as secrets; stdout is secret when asked.
+// RemoteCommand: one converge step on a board over SSH, in the shape of @pulumi/command's
+// remote.Command (whose plugin cannot be built offline here), with day-2 semantics:
+// - `create` is an idempotent converge script: a changed script, input or connection re-runs
+//   it IN PLACE (never a replace, so the undo never runs because something changed);
+// - `delete` (the undo) runs only when the step leaves the program;
+// - `probe` prints the facts the step owns as one JSON object; read (refresh) runs it, and a
+//   fact that differs from `expect` is drift: the diff names the field and the update re-runs
+//   `create` to put it back.
+// The connection (key, host key) and stdin are secrets; stdout is secret when asked.
 import * as pulumi from "@pulumi/pulumi";
-import { runOn } from "./sshSession";
+import { runShared } from "./sshSession";
 import { SshTarget, sshTargetFailures } from "./sshTarget";
 
 /** The engine type of every RemoteCommand (what the policy pack looks for). */
@@ -11,52 +16,87 @@ export const remoteCommandType = "pulumi-nodejs:dynamic/deskcluster:RemoteComman
 
 export interface RemoteCommandInputs {
   connection: SshTarget;
+  /** What the step is, in words, for drift and progress messages ("swarm join lab2"). */
+  what?: string;
   create: string;
-  /** Run instead of create when create, update, stdin or triggers change; else replace. */
-  update?: string;
   delete?: string;
   stdin?: string;
   triggers?: unknown[];
+  probe?: string;
+  expect?: Record<string, string>;
+}
+type RemoteCommandState = RemoteCommandInputs & { stdout?: string; stderr?: string; observed?: Record<string, string> };
+
+const scriptKeys = ["create", "delete", "stdin", "triggers", "probe", "expect"] as const;
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+const sameTarget = (a: SshTarget, b: SshTarget) =>
+  a.host === b.host && a.port === b.port && a.user === b.user && a.privateKey === b.privateKey && a.hostKey === b.hostKey;
+
+/** Fields whose observed value is not the expected one (only fields the step expects). */
+export function driftedFacts(observed: Record<string, string> | undefined, expect: Record<string, string> | undefined): string[] {
+  if (!observed || !expect) return [];
+  return Object.keys(expect).filter((k) => observed[k] !== expect[k]);
 }
 
-const scriptKeys = ["create", "update", "stdin", "triggers"] as const;
-const sameTarget = (a: SshTarget, b: SshTarget) => a.host === b.host && a.port === b.port && a.user === b.user;
+async function probe(i: RemoteCommandInputs): Promise<Record<string, string> | undefined> {
+  if (!i.probe) return undefined;
+  const out = (await runShared(i.connection, i.probe)).stdout.trim().split("\n").pop() ?? "";
+  try {
+    return JSON.parse(out) as Record<string, string>;
+  } catch {
+    throw new Error(`board ${i.connection.board}: ${i.what ?? "step"}: probe printed no JSON object: ${out.slice(0, 200)}`);
+  }
+}
+
+async function converge(i: RemoteCommandInputs): Promise<RemoteCommandState> {
+  const out = await runShared(i.connection, i.create, i.stdin);
+  const observed = await probe(i);
+  // The engine's struct encoding refuses undefined values.
+  return observed ? { ...i, ...out, observed } : { ...i, ...out };
+}
 
 export const remoteCommandProvider: pulumi.dynamic.ResourceProvider = {
   async check(_olds: RemoteCommandInputs, news: RemoteCommandInputs) {
     const failures = sshTargetFailures(news.connection);
-    if (typeof news.create !== "string" || news.create.trim() === "") failures.push({ property: "create", reason: `board ${news.connection?.board}: field create: empty script` });
+    if (typeof news.create !== "string" || news.create.trim() === "") {
+      failures.push({ property: "create", reason: `board ${news.connection?.board}: field create: empty script` });
+    }
     return { inputs: news, failures };
   },
-  async diff(_id: string, olds: RemoteCommandInputs, news: RemoteCommandInputs) {
-    const changed = scriptKeys.filter((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
+  async diff(_id: string, olds: RemoteCommandState, news: RemoteCommandInputs) {
+    const changed = scriptKeys.filter((k) => !same(olds[k], news[k]));
     const moved = !sameTarget(olds.connection, news.connection);
-    const replaces = [...(moved ? ["connection"] : []), ...(news.update === undefined ? changed : [])];
-    const rekeyed = olds.connection.privateKey !== news.connection.privateKey || olds.connection.hostKey !== news.connection.hostKey;
-    return { changes: changed.length > 0 || moved || rekeyed || olds.delete !== news.delete, replaces, deleteBeforeReplace: false };
+    const drift = driftedFacts(olds.observed, news.expect);
+    for (const f of drift) {
+      // Facts are states and digests, never secrets: safe to print.
+      console.error(`drift: board ${news.connection.board}: ${news.what ?? "step"}: field ${f} is ${olds.observed?.[f] ?? "absent"}, wanted ${news.expect?.[f]}`);
+    }
+    return { changes: changed.length > 0 || moved || drift.length > 0, replaces: [], deleteBeforeReplace: false };
   },
   async create(inputs: RemoteCommandInputs) {
-    const out = await runOn(inputs.connection, inputs.create, inputs.stdin);
-    return { id: `${inputs.connection.board}-${Date.now().toString(36)}`, outs: { ...inputs, ...out } };
+    return { id: `${inputs.connection.board}-${Date.now().toString(36)}`, outs: await converge(inputs) };
   },
-  async update(_id: string, olds: RemoteCommandInputs & { stdout: string; stderr: string }, news: RemoteCommandInputs) {
-    const rerun = scriptKeys.some((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null));
-    if (!rerun) return { outs: { ...news, stdout: olds.stdout, stderr: olds.stderr } };
-    const out = await runOn(news.connection, news.update ?? news.create, news.stdin);
-    return { outs: { ...news, ...out } };
+  async update(_id: string, _olds: RemoteCommandState, news: RemoteCommandInputs) {
+    return { outs: await converge(news) };
+  },
+  async read(id: string, props: RemoteCommandState) {
+    const observed = await probe(props);
+    return { id, props: observed ? { ...props, observed } : props };
   },
   async delete(_id: string, props: RemoteCommandInputs) {
-    if (props.delete) await runOn(props.connection, props.delete);
+    if (props.delete) await runShared(props.connection, props.delete);
   },
 };
 
 export interface RemoteCommandArgs {
   connection: pulumi.Input<SshTarget>;
+  what?: string;
   create: pulumi.Input<string>;
-  update?: pulumi.Input<string>;
   delete?: pulumi.Input<string>;
   stdin?: pulumi.Input<string>;
   triggers?: pulumi.Input<unknown>[];
+  probe?: pulumi.Input<string>;
+  expect?: pulumi.Input<Record<string, string>>;
   /** Keep stdout out of logs, diffs and plaintext state (tokens, passwords). */
   secretStdout?: boolean;
 }
@@ -67,7 +107,9 @@ export class RemoteCommand extends pulumi.dynamic.Resource {
   constructor(name: string, args: RemoteCommandArgs, opts?: pulumi.CustomResourceOptions) {
     const { secretStdout, ...inputs } = args;
     const secrets = ["connection", "stdin", ...(secretStdout ? ["stdout", "stderr"] : [])];
-    super(remoteCommandProvider, name, { ...inputs, connection: pulumi.secret(inputs.connection), stdout: undefined, stderr: undefined }, {
+    super(remoteCommandProvider, name, {
+      ...inputs, connection: pulumi.secret(inputs.connection), stdout: undefined, stderr: undefined, observed: undefined,
+    }, {
       ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secrets],
     }, "deskcluster", "RemoteCommand");
   }

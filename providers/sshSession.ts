@@ -1,6 +1,8 @@
-// One SSH session to a board with ssh2: the server must present exactly the pinned host key
-// (no trust on first use), and a board that is still booting is retried with a pause until
-// a deadline, unlike a burst of immediate redials.
+// SSH to a board with ssh2: the server must present exactly the pinned host key (no trust
+// on first use), and a board that is still booting is retried with a pause until a deadline.
+// Providers share one connection per board for the whole run (sharedSession): every command
+// and every Docker API request to that board reuses it, and an unreachable board fails once,
+// fast, for every resource that needs it.
 import type { Client, ClientChannel } from "ssh2";
 import type { SshTarget } from "./sshTarget";
 
@@ -27,7 +29,10 @@ export async function openSession(t: SshTarget, deadlineMs = 300_000): Promise<C
       });
     } catch (err) {
       const why = (err as Error).message;
-      if (mismatch) throw new Error(`board ${t.board} (${t.host}): host key does not match the pinned ${keyType} key in config hostKeys; refusing to connect`);
+      if (mismatch) {
+        throw new Error(`board ${t.board} (${t.host}): host key differs from the pinned ${keyType} key in config deskcluster:hostKeys["${t.board}"]; `
+          + `refusing to connect. If the board was reflashed, verify its new key and set it there.`);
+      }
       if (/authentication/i.test(why)) throw new Error(`board ${t.board} (${t.host}): user ${t.user} was refused (${why}); check config sshPrivateKey`);
       if (Date.now() - started > deadlineMs) throw new Error(`board ${t.board} (${t.host}:${t.port}): unreachable over SSH for ${Math.round(deadlineMs / 1000)}s: ${why}`);
       await new Promise((r) => setTimeout(r, pause));
@@ -54,11 +59,62 @@ export function run(c: Client, board: string, command: string, stdin?: string): 
   });
 }
 
+/** One connection for one command: for tools and tests, which must not keep a process alive. */
 export async function runOn(t: SshTarget, command: string, stdin?: string): Promise<RunResult> {
   const c = await openSession(t);
   try {
     return await run(c, t.board, command, stdin);
   } finally {
     c.end();
+  }
+}
+
+interface Shared { client: Promise<Client>; busy: number; waiting: (() => void)[] }
+interface Pool { sessions: Map<string, Shared> }
+
+/** sshd allows 10 sessions per connection (MaxSessions); keep room for Docker API channels. */
+const maxCommands = 7;
+
+// On globalThis: every dynamic resource carries its own deserialized copy of this module,
+// and they must all share one pool inside the provider process.
+function pool(): Pool {
+  const g = globalThis as unknown as { __deskclusterSsh?: Pool };
+  if (!g.__deskclusterSsh) g.__deskclusterSsh = { sessions: new Map() }; // no `??=`: the closure serializer cannot parse it
+  return g.__deskclusterSsh;
+}
+
+function poolKey(t: SshTarget): string {
+  const { createHash } = require("node:crypto") as typeof import("node:crypto");
+  return createHash("sha256").update(JSON.stringify([t.user, t.host, t.port, t.hostKey, t.privateKey])).digest("hex");
+}
+
+/** Opens (or reuses) the run's one connection to a board; DESKCLUSTER_SSH_TRACE counts them. */
+export function sharedSession(t: SshTarget): Promise<Client> {
+  const p = pool();
+  const key = poolKey(t);
+  const found = p.sessions.get(key);
+  if (found) return found.client;
+  const client = openSession(t).then((c) => {
+    c.on("close", () => p.sessions.get(key)?.client === client && p.sessions.delete(key));
+    const trace = process.env.DESKCLUSTER_SSH_TRACE;
+    if (trace) (require("node:fs") as typeof import("node:fs")).appendFileSync(trace, `${Date.now()} ${t.board} ${t.host}\n`);
+    return c;
+  });
+  // A failed dial stays in the pool: every later resource of this run fails at once with it.
+  p.sessions.set(key, { client, busy: 0, waiting: [] });
+  return client;
+}
+
+/** Runs a command over the board's shared connection, at most maxCommands at a time. */
+export async function runShared(t: SshTarget, command: string, stdin?: string): Promise<RunResult> {
+  const c = await sharedSession(t);
+  const s = pool().sessions.get(poolKey(t))!;
+  while (s.busy >= maxCommands) await new Promise<void>((r) => s.waiting.push(r));
+  s.busy++;
+  try {
+    return await run(c, t.board, command, stdin);
+  } finally {
+    s.busy--;
+    s.waiting.shift()?.();
   }
 }

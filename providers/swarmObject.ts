@@ -1,8 +1,11 @@
 // Swarm objects (services, configs, secrets, overlay networks) created through the Docker
-// Engine API of a manager. Services update in place; configs, secrets and networks are
-// immutable, so any change replaces them. `pulumi refresh` notices an object removed behind Pulumi's back.
+// Engine API of a manager. Services update in place, and their read returns the live spec in
+// the shape of the desired one (so a hand edit is drift, named by field) and whether the tasks
+// run; configs, secrets and networks are immutable, so a change replaces them, and a read
+// notices one removed behind Pulumi's back.
 import * as pulumi from "@pulumi/pulumi";
 import { isNotFound, withDocker } from "./dockerOverSsh";
+import { applyService, differingPaths, digestEnv, ObservedService, observeService } from "./serviceState";
 import { SshTarget, sshTargetFailures } from "./sshTarget";
 
 export type SwarmObjectKind = "service" | "config" | "secret" | "network";
@@ -22,65 +25,23 @@ export interface SwarmObjectInputs {
 // Preview hands providers this sentinel for values not known yet.
 const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-function engineSpec(i: SwarmObjectInputs): Record<string, unknown> {
-  if (i.kind !== "service" || !i.secretEnv) return i.spec;
-  const task = i.spec.TaskTemplate as { ContainerSpec: { Env?: string[] } };
-  const env = [...(task.ContainerSpec.Env ?? []), ...Object.entries(i.secretEnv).map(([k, v]) => `${k}=${v}`)];
-  return { ...i.spec, TaskTemplate: { ...task, ContainerSpec: { ...task.ContainerSpec, Env: env } } };
-}
-const sameDesired = (a: SwarmObjectInputs, b: SwarmObjectInputs) =>
-  JSON.stringify([a.spec, a.secretEnv ?? null]) === JSON.stringify([b.spec, b.secretEnv ?? null]);
-
+type SwarmObjectState = SwarmObjectInputs & { observed?: ObservedService };
 type Docker = Parameters<Parameters<typeof withDocker>[1]>[0];
-type ConfigRef = { ConfigID?: string; ConfigName: string };
-type SecretRef = { SecretID?: string; SecretName: string };
-type Named = { ID: string; Spec: { Name: string } };
-
-function lookup(all: Named[], name: string, what: string, service: unknown): string {
-  const found = all.find((x) => x.Spec.Name === name);
-  if (!found) throw new Error(`service ${String(service)}: ${what} ${name} does not exist on the swarm`);
-  return found.ID;
-}
-
-// Specs name their configs and secrets only (so they are known at preview); ids are looked up here.
-async function resolveConfigs(d: Docker, spec: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const task = spec.TaskTemplate as { ContainerSpec?: { Configs?: ConfigRef[]; Secrets?: SecretRef[] } } | undefined;
-  const configs = task?.ContainerSpec?.Configs ?? [];
-  const secrets = task?.ContainerSpec?.Secrets ?? [];
-  if (configs.every((c) => c.ConfigID) && secrets.every((c) => c.SecretID)) return spec;
-  const allConfigs = configs.length > 0 ? (await d.listConfigs()) as unknown as Named[] : [];
-  const allSecrets = secrets.length > 0 ? (await d.listSecrets()) as unknown as Named[] : [];
-  const container = {
-    ...task!.ContainerSpec,
-    Configs: configs.map((c) => ({ ...c, ConfigID: c.ConfigID ?? lookup(allConfigs, c.ConfigName, "config", spec.Name) })),
-    ...(secrets.length > 0 ? { Secrets: secrets.map((c) => ({ ...c, SecretID: c.SecretID ?? lookup(allSecrets, c.SecretName, "secret", spec.Name) })) } : {}),
-  };
-  return { ...spec, TaskTemplate: { ...task, ContainerSpec: container } };
-}
 
 const handle = (d: Docker, kind: SwarmObjectKind, id: string) =>
   kind === "service" ? d.getService(id) : kind === "config" ? d.getConfig(id) : kind === "secret" ? d.getSecret(id) : d.getNetwork(id);
 
 async function createObject(i: SwarmObjectInputs): Promise<string> {
   return withDocker(i.manager, async (d) => {
-    const spec = (await resolveConfigs(d, engineSpec(i))) as never;
-    if (i.kind === "service") return ((await d.createService(spec)) as unknown as { id: string }).id;
-    if (i.kind === "config") return ((await d.createConfig(spec)) as unknown as { id: string }).id;
-    if (i.kind === "secret") return ((await d.createSecret(spec)) as unknown as { id: string }).id;
-    return (await d.createNetwork(spec)).id;
+    if (i.kind === "service") return applyService(d, i.spec, i.secretEnv);
+    if (i.kind === "config") return ((await d.createConfig(i.spec as never)) as unknown as { id: string }).id;
+    if (i.kind === "secret") return ((await d.createSecret(i.spec as never)) as unknown as { id: string }).id;
+    return (await d.createNetwork(i.spec as never)).id;
   });
 }
 
-async function removeObject(i: SwarmObjectInputs, id: string): Promise<void> {
-  await withDocker(i.manager, async (d) => {
-    const obj = handle(d, i.kind, id);
-    try {
-      await obj.remove();
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-    }
-  });
-}
+/** What a freshly applied service is taken to be until the next read asks the swarm. */
+const asApplied = (i: SwarmObjectInputs): ObservedService => ({ spec: i.spec, running: true, ...(i.secretEnv ? { secretDigest: digestEnv(i.secretEnv) } : {}) });
 
 export const swarmObjectProvider: pulumi.dynamic.ResourceProvider = {
   async check(_olds: SwarmObjectInputs, news: SwarmObjectInputs) {
@@ -88,41 +49,57 @@ export const swarmObjectProvider: pulumi.dynamic.ResourceProvider = {
     if (news.spec !== (unknown as never) && !news.spec?.Name) failures.push({ property: "spec", reason: `${news.kind}: field spec.Name: missing` });
     return { inputs: news, failures };
   },
-  async diff(_id: string, olds: SwarmObjectInputs, news: SwarmObjectInputs) {
-    const specChanged = !sameDesired(olds, news);
-    const moved = olds.manager.host !== news.manager.host;
-    const immutable = news.kind !== "service" || olds.spec.Name !== news.spec.Name;
-    const rekeyed = olds.manager.privateKey !== news.manager.privateKey || olds.manager.hostKey !== news.manager.hostKey || moved;
-    return { changes: specChanged || rekeyed, replaces: specChanged && immutable ? ["spec"] : [], deleteBeforeReplace: news.kind === "network" || news.kind === "secret" };
+  async diff(_id: string, olds: SwarmObjectState, news: SwarmObjectInputs) {
+    const rekeyed = olds.manager.privateKey !== news.manager.privateKey || olds.manager.hostKey !== news.manager.hostKey || olds.manager.host !== news.manager.host;
+    if (news.kind !== "service") {
+      const changed = JSON.stringify(olds.spec) !== JSON.stringify(news.spec);
+      return { changes: changed || rekeyed, replaces: changed ? ["spec"] : [], deleteBeforeReplace: news.kind === "network" || news.kind === "secret" };
+    }
+    const live = olds.observed ?? asApplied(olds);
+    const name = news.spec?.Name ?? olds.spec.Name;
+    // Intended changes (program) and drift (live differs from what was last applied), each by field.
+    const intended = differingPaths(olds.spec, news.spec);
+    const drift = live.spec ? differingPaths(live.spec, olds.spec) : ["(service missing)"];
+    const secretMoved = live.secretDigest !== (news.secretEnv ? digestEnv(news.secretEnv) : undefined) && news.secretEnv !== (unknown as never);
+    for (const f of drift) console.error(`drift: service ${name}: field ${f} differs from what deskcluster applied`);
+    if (secretMoved) console.error(`drift: service ${name}: field secretEnv differs (values not shown)`);
+    if (live.spec && !live.running) console.error(`drift: service ${name}: field tasks: not running`);
+    const changes = intended.length > 0 || drift.length > 0 || secretMoved || !live.running || rekeyed;
+    return { changes, replaces: olds.spec.Name !== news.spec?.Name && news.spec !== (unknown as never) ? ["spec.Name"] : [], deleteBeforeReplace: false };
   },
   async create(inputs: SwarmObjectInputs) {
-    return { id: await createObject(inputs), outs: inputs };
+    const id = await createObject(inputs);
+    return { id, outs: inputs.kind === "service" ? { ...inputs, observed: asApplied(inputs) } : inputs };
   },
-  async update(id: string, olds: SwarmObjectInputs, news: SwarmObjectInputs) {
-    if (!sameDesired(olds, news)) {
-      await withDocker(news.manager, async (d) => {
-        const svc = d.getService(id);
-        const current = (await svc.inspect()) as { Version: { Index: number } };
-        await svc.update({ ...(await resolveConfigs(d, engineSpec(news))), version: current.Version.Index } as never);
-      });
-    }
-    return { outs: news };
+  async update(_id: string, olds: SwarmObjectState, news: SwarmObjectInputs) {
+    // Services converge in place; a task that does not run gets a forced restart.
+    const restart = olds.observed?.running === false && olds.observed.spec !== undefined;
+    await withDocker(news.manager, (d) => applyService(d, news.spec, news.secretEnv, restart));
+    return { outs: news.kind === "service" ? { ...news, observed: asApplied(news) } : news };
   },
   async delete(id: string, props: SwarmObjectInputs) {
-    await removeObject(props, id);
-  },
-  async read(id: string, props: SwarmObjectInputs) {
-    const exists = await withDocker(props.manager, async (d) => {
-      const obj = handle(d, props.kind, id);
+    await withDocker(props.manager, async (d) => {
       try {
-        await obj.inspect();
-        return true;
+        await handle(d, props.kind, id).remove();
       } catch (err) {
-        if (isNotFound(err)) return false;
+        if (!isNotFound(err)) throw err;
+      }
+    });
+  },
+  async read(id: string, props: SwarmObjectState) {
+    return withDocker(props.manager, async (d) => {
+      if (props.kind === "service") {
+        const observed = await observeService(d, props.spec, Object.keys(props.secretEnv ?? {}));
+        return { id, props: { ...props, observed } };
+      }
+      try {
+        await handle(d, props.kind, id).inspect();
+        return { id, props };
+      } catch (err) {
+        if (isNotFound(err)) return { id: "", props: {} };
         throw err;
       }
     });
-    return exists ? { id, props } : { id: "", props: {} };
   },
 };
 
@@ -143,7 +120,7 @@ export class SwarmObject extends pulumi.dynamic.Resource {
     const secrets = ["manager", "secretEnv", ...(secretSpec ? ["spec"] : [])];
     const secretEnv = args.secretEnv === undefined ? undefined : pulumi.secret(args.secretEnv);
     const spec = secretSpec ? pulumi.secret(args.spec) : args.spec;
-    super(swarmObjectProvider, name, { manager: pulumi.secret(args.manager), kind: args.kind, spec, secretEnv }, {
+    super(swarmObjectProvider, name, { manager: pulumi.secret(args.manager), kind: args.kind, spec, secretEnv, observed: undefined }, {
       ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secrets],
     }, "deskcluster", typeName(args.kind));
   }

@@ -1,0 +1,144 @@
+// A swarm service as the managers see it, in the shape of its desired spec: what the
+// providers' reads return, their diffs compare and their updates converge. Shared by
+// SwarmObject (one service) and ServiceRoll (a rolled set of services).
+import type Dockerode from "dockerode";
+
+export type Spec = Record<string, unknown> & { Name: string };
+
+export interface ObservedService {
+  /** The live spec projected onto the desired spec's fields (secret env vars removed). */
+  readonly spec?: Record<string, unknown>;
+  /** Digest of the secret env vars' live values, compared with the desired ones. */
+  readonly secretDigest?: string;
+  /** Whether its tasks that should run do run. */
+  readonly running: boolean;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/**
+ * The live value restricted to what the desired value says: keys the desired spec does not
+ * set are Docker's defaults, not drift; arrays are compared whole (an env var added by hand
+ * is drift); an absent list is an empty one.
+ */
+export function projectOnto(live: unknown, desired: unknown): unknown {
+  if (Array.isArray(desired)) {
+    if (live === undefined || live === null) return desired.length === 0 ? [] : live;
+    if (!Array.isArray(live)) return live;
+    return live.map((x, i) => projectOnto(x, desired[i] ?? desired[0] ?? x));
+  }
+  if (isObject(desired)) {
+    if (!isObject(live)) return live;
+    return Object.fromEntries(Object.keys(desired).map((k) => [k, projectOnto(live[k], desired[k])]));
+  }
+  return live;
+}
+
+/** Dotted paths where the two differ, for messages that name the field. */
+export function differingPaths(a: unknown, b: unknown, path = ""): string[] {
+  if (isObject(a) && isObject(b)) {
+    return [...new Set([...Object.keys(a), ...Object.keys(b)])].flatMap((k) => differingPaths(a[k], b[k], path ? `${path}.${k}` : k));
+  }
+  if (Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.some((x) => isObject(x))) {
+    return a.flatMap((x, i) => differingPaths(x, b[i], `${path}[${i}]`));
+  }
+  return JSON.stringify(a) === JSON.stringify(b) ? [] : [path || "(whole)"];
+}
+
+export function digestEnv(env: Record<string, string> | undefined): string {
+  const { createHash } = require("node:crypto") as typeof import("node:crypto");
+  return createHash("sha256").update(JSON.stringify(Object.entries(env ?? {}).sort())).digest("hex").slice(0, 16);
+}
+
+type ContainerSpec = { Env?: string[]; Configs?: { ConfigID?: string; ConfigName: string }[]; Secrets?: { SecretID?: string; SecretName: string }[] };
+type TaskTemplate = { ContainerSpec: ContainerSpec; Networks?: { Target: string }[]; ForceUpdate?: number };
+type Named = { ID: string; Spec: { Name: string } };
+type Inspected = { ID: string; Version: { Index: number }; Spec: Spec & { TaskTemplate: TaskTemplate } };
+
+export function withSecretEnv(spec: Spec, secretEnv?: Record<string, string>): Spec {
+  if (!secretEnv) return spec;
+  const task = spec.TaskTemplate as TaskTemplate;
+  const env = [...(task.ContainerSpec.Env ?? []), ...Object.entries(secretEnv).map(([k, v]) => `${k}=${v}`)];
+  return { ...spec, TaskTemplate: { ...task, ContainerSpec: { ...task.ContainerSpec, Env: env } } };
+}
+
+export async function inspectService(d: Dockerode, name: string): Promise<Inspected | undefined> {
+  try {
+    return (await d.getService(name).inspect()) as Inspected;
+  } catch (err) {
+    if (/\b404\b|not found|no such/i.test(String((err as Error).message))) return undefined;
+    throw err;
+  }
+}
+
+export async function runningTasks(d: Dockerode, serviceId: string): Promise<{ id: string; running: boolean }[]> {
+  const tasks = (await d.listTasks({ filters: JSON.stringify({ service: [serviceId], "desired-state": ["running"] }) } as never)) as unknown as
+    { ID: string; Status: { State: string } }[];
+  return tasks.map((t) => ({ id: t.ID, running: t.Status.State === "running" }));
+}
+
+/** The service as it runs, in the desired spec's shape; network ids are turned back into names. */
+export async function observeService(d: Dockerode, desired: Spec, secretKeys: readonly string[] = []): Promise<ObservedService> {
+  const live = await inspectService(d, desired.Name);
+  if (!live) return { running: false };
+  const task = live.Spec.TaskTemplate;
+  const networks = task.Networks ? ((await d.listNetworks()) as { Id: string; Name: string }[]) : [];
+  const env = task.ContainerSpec.Env ?? [];
+  const isSecret = (e: string) => secretKeys.includes(e.slice(0, e.indexOf("=")));
+  const secretEnv = Object.fromEntries(env.filter(isSecret).map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]));
+  const normalized = {
+    ...live.Spec,
+    TaskTemplate: {
+      ...task,
+      ContainerSpec: { ...task.ContainerSpec, Env: env.filter((e) => !isSecret(e)) },
+      ...(task.Networks ? { Networks: task.Networks.map((n) => ({ ...n, Target: networks.find((x) => x.Id === n.Target)?.Name ?? n.Target })) } : {}),
+    },
+  };
+  const tasks = await runningTasks(d, live.ID);
+  return {
+    spec: projectOnto(normalized, desired) as Record<string, unknown>,
+    running: tasks.length > 0 && tasks.every((t) => t.running),
+    ...(secretKeys.length > 0 ? { secretDigest: digestEnv(secretEnv) } : {}),
+  };
+}
+
+function lookup(all: Named[], name: string, what: string, service: string): string {
+  const found = all.find((x) => x.Spec.Name === name);
+  if (!found) throw new Error(`service ${service}: ${what} ${name} does not exist on the swarm`);
+  return found.ID;
+}
+
+// Specs name their configs and secrets only (so they are known at preview); ids are looked up here.
+export async function resolveRefs(d: Dockerode, spec: Spec): Promise<Spec> {
+  const task = spec.TaskTemplate as TaskTemplate | undefined;
+  const configs = task?.ContainerSpec?.Configs ?? [];
+  const secrets = task?.ContainerSpec?.Secrets ?? [];
+  if (configs.every((c) => c.ConfigID) && secrets.every((c) => c.SecretID)) return spec;
+  const allConfigs = configs.length > 0 ? ((await d.listConfigs()) as unknown as Named[]) : [];
+  const allSecrets = secrets.length > 0 ? ((await d.listSecrets()) as unknown as Named[]) : [];
+  const container = {
+    ...task!.ContainerSpec,
+    Configs: configs.map((c) => ({ ...c, ConfigID: c.ConfigID ?? lookup(allConfigs, c.ConfigName, "config", spec.Name) })),
+    ...(secrets.length > 0 ? { Secrets: secrets.map((c) => ({ ...c, SecretID: c.SecretID ?? lookup(allSecrets, c.SecretName, "secret", spec.Name) })) } : {}),
+  };
+  return { ...spec, TaskTemplate: { ...task, ContainerSpec: container } };
+}
+
+/**
+ * Creates the service, or updates it in place to the desired spec. `restart` forces new tasks
+ * even when the spec is unchanged (a task that does not run). Returns the service id.
+ */
+export async function applyService(d: Dockerode, desired: Spec, secretEnv?: Record<string, string>, restart = false): Promise<string> {
+  const spec = await resolveRefs(d, withSecretEnv(desired, secretEnv));
+  const live = await inspectService(d, desired.Name);
+  if (!live) return ((await d.createService(spec as never)) as unknown as { id: string }).id;
+  const force = (live.Spec.TaskTemplate.ForceUpdate ?? 0) + (restart ? 1 : 0);
+  const body = { ...spec, TaskTemplate: { ...(spec.TaskTemplate as object), ForceUpdate: force }, version: live.Version.Index };
+  await d.getService(live.ID).update(body as never);
+  return live.ID;
+}
+
+export async function removeService(d: Dockerode, name: string): Promise<void> {
+  const live = await inspectService(d, name);
+  if (live) await d.getService(live.ID).remove();
+}
