@@ -37,7 +37,7 @@ export function gatewaySettings(env: NodeJS.ProcessEnv, readFile: (p: string) =>
     datacenter: required(env, "GATEWAY_CASSANDRA_DC"),
     user: env.GATEWAY_CASSANDRA_USER || "cassandra",
     password: readFile(required(env, "GATEWAY_CASSANDRA_PASSWORD_FILE")).trim(),
-    bind: env.GATEWAY_BIND || "0.0.0.0",
+    bind: env.GATEWAY_BIND || (JSON.parse(env.GATEWAY_BIND_ADDRESSES ?? "{}") as Record<string, string>)[env.GATEWAY_BOARD ?? ""] || "0.0.0.0",
     ports: (env.GATEWAY_PORTS || "8080,8081").split(",").map((p) => Number(p)),
     schemaRefreshMs: int(env, "GATEWAY_SCHEMA_REFRESH_MS", 5000),
     tokenReplication: int(env, "GATEWAY_TOKEN_REPLICATION", 3),
