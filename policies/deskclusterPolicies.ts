@@ -13,10 +13,15 @@ import { checkWiredEthernet } from "../model/rules/wiredEthernet";
 import { specMemoryMb } from "../model/swarmServiceSpec";
 import { formatViolation, Violation } from "../model/violation";
 import { remoteCommandType } from "../providers/remoteCommand";
+import { rollTypes } from "../providers/serviceRoll";
 import { swarmObjectType } from "../providers/swarmObject";
 
 export const deskClusterType = "deskcluster:index:DeskCluster";
 const isService = (r: PolicyResource) => r.type === swarmObjectType("service") && r.props.spec;
+/** A rolled set of services (Cassandra, Kafka): one resource, a spec per node. */
+const isRoll = (r: PolicyResource) => rollTypes.includes(r.type) && r.props.specs;
+const rolledServices = (r: PolicyResource): PolicyResource[] =>
+  Object.entries(r.props.specs as Record<string, unknown>).map(([name, spec]) => ({ ...r, name, props: { spec } }));
 const isCommand = (r: PolicyResource) => r.type === remoteCommandType && r.props.connection;
 
 export interface PlanView {
@@ -48,16 +53,19 @@ function known(v: unknown): unknown {
   if (Array.isArray(v)) { const out: unknown[] = []; for (let i = 0; i < v.length; i++) out.push(read(i)); return out; }
   return Object.fromEntries(Object.keys(v).map((k) => [k, read(k)]));
 }
-const plainProps = (r: PolicyResource): PolicyResource => ({ ...r, props: known(r.props) as PolicyResource["props"] });
+export const plainProps = (r: PolicyResource): PolicyResource => ({ ...r, props: known(r.props) as PolicyResource["props"] });
 
 export function planView(input: readonly PolicyResource[]): PlanView {
   const resources = input.map(plainProps);
   const inventory = resources.find((r) => r.type === deskClusterType)?.props.inventory as Inventory | undefined;
   return {
     inventory,
-    services: resources.filter(isService).flatMap((r) => toServices(r, inventory)),
-    sshHosts: resources.filter(isCommand)
-      .map((r) => ({ resource: r.name, host: r.props.connection.host, hostKey: r.props.connection.hostKey })),
+    services: [...resources.filter(isService), ...resources.filter(isRoll).flatMap(rolledServices)].flatMap((r) => toServices(r, inventory)),
+    sshHosts: [
+      ...resources.filter(isCommand).map((r) => ({ resource: r.name, host: r.props.connection.host, hostKey: r.props.connection.hostKey })),
+      ...resources.filter(isRoll).flatMap((r) => Object.values((r.props.connections ?? {}) as Record<string, { host: string; hostKey?: string }>)
+        .map((c) => ({ resource: r.name, host: c.host, hostKey: c.hostKey }))),
+    ],
   };
 }
 

@@ -12,6 +12,9 @@ import { applyService, differingPaths, digestEnv, inspectService, ObservedServic
 import { runShared } from "./sshSession";
 import { SshTarget, sshTargetFailures } from "./sshTarget";
 
+/** The engine types of the rolled sets (what the policy pack looks for). */
+export const rollTypes = ["pulumi-nodejs:dynamic/deskcluster:CassandraRoll", "pulumi-nodejs:dynamic/deskcluster:KafkaRoll"];
+
 export interface ServiceRollInputs {
   manager: SshTarget;
   system: RollSystem;
