@@ -5,7 +5,8 @@ import { existsSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { hostKeyProblem, privateKeyProblem } from "../model/knownHosts";
 import { plaintextSecretConfig } from "../model/rules/secrets";
-import { validateInventoryFile } from "../model/validateInventory";
+import { checkInventory } from "../model/rules";
+import { InventoryRules, validateInventoryFile } from "../model/validateInventory";
 import { omitServices, omitServicesProblems, OmittableService } from "../model/omitServices";
 import { formatViolation } from "../model/violation";
 import { DeskClusterArgs } from "./deskCluster";
@@ -28,12 +29,11 @@ function projectRoot(from = process.cwd()): string {
   }
 }
 
-export function loadStackInputs(config: pulumi.Config): DeskClusterArgs {
+/** `rules` default to every inventory rule; the graph is then checked against the same ones. */
+export function loadStackInputs(config: pulumi.Config, rules: InventoryRules = checkInventory): DeskClusterArgs {
   const file = config.get("inventory") ?? `stacks/${pulumi.getStack()}.yaml`;
-  const { inventory, violations } = validateInventoryFile(resolve(projectRoot(), file));
-  // In policy-only mode (tests of the pack) only unreadable input stops the program here.
-  const policyOnly = process.env.DESKCLUSTER_POLICY_ONLY === "1";
-  const problems = violations.filter((v) => !policyOnly || ["file", "yaml", "schema"].includes(v.rule)).map(formatViolation);
+  const { inventory, violations } = validateInventoryFile(resolve(projectRoot(), file), rules);
+  const problems = violations.map(formatViolation);
   // Read raw only to validate; every use below goes through secret outputs.
   const raw = (k: string) => pulumi.runtime.getConfig(`deskcluster:${k}`);
   const present = secretKeys.filter((k) => raw(k) !== undefined);
@@ -65,5 +65,6 @@ export function loadStackInputs(config: pulumi.Config): DeskClusterArgs {
       hostKeys: config.requireSecretObject<Record<string, string>>("hostKeys"),
     },
     cassandraSuperuserPassword: config.requireSecret("cassandraSuperuserPassword"),
+    rules,
   };
 }

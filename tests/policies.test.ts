@@ -1,14 +1,10 @@
-// The policy pack's rules, called as the engine calls them, with passing and failing plans.
+// The policy pack's rules, called as the engine calls them: on the plan of a real preview of
+// the dev stack (passing, and edited into failing ones), and on inventories the component gets.
 import { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import assert from "node:assert/strict";
-import { planCluster } from "../model/clusterPlan";
-import { Inventory } from "../model/inventory";
 import { deskClusterType, policies } from "../policies/deskclusterPolicies";
-import { agentEnv } from "../model/healthConfig";
-import { globalServiceSpec, pinnedServiceSpec } from "../model/swarmServiceSpec";
-import { remoteCommandType } from "../providers/remoteCommand";
-import { swarmObjectType } from "../providers/swarmObject";
 import { stack } from "./helpers";
+import { devPreview } from "./realPreview";
 
 function resource(type: string, name: string, props: Record<string, unknown>): PolicyResource {
   return {
@@ -20,21 +16,28 @@ function resource(type: string, name: string, props: Record<string, unknown>): P
 const task = (r: PolicyResource): any => r.props.spec.TaskTemplate;
 const setEnv = (r: PolicyResource, key: string, value: string) => task(r).ContainerSpec.Env.push(`${key}=${value}`);
 
-/** The resources a preview of this inventory registers, as far as the policies look at them. */
-function planResources(inv: Inventory): PolicyResource[] {
-  const plan = planCluster(inv);
-  return [
-    resource(deskClusterType, inv.cluster.name, { inventory: inv }),
-    ...plan.boards.map((b) => resource(remoteCommandType, `${b.name}-base`, { create: "true", connection: { board: b.name, host: b.address, hostKey: "ssh-ed25519 AAAA" } })),
-    ...plan.cassandra.nodes.map((n) => resource(swarmObjectType("service"), `cassandra-${n.board}`, {
-      kind: "service",
-      spec: pinnedServiceSpec({
-        name: `cassandra-${n.board}`, board: n.board, image: inv.services.cassandra.image, env: n.env, network: "host", endpointMode: "dnsrr",
-        memoryMb: plan.boards.find((b) => b.name === n.board)!.budget.services[0].memoryMb,
-      }),
-    })),
-  ];
+/**
+ * The plan of a real `pulumi preview` of the dev stack, as the engine handed it to the policy
+ * pack in that preview (tests/policyCapture), fresh for each test to edit into a failing plan.
+ */
+function realDevPlan(): PolicyResource[] {
+  const { preview, policyResources } = devPreview();
+  assert.ok(policyResources.length > 0, `the preview handed no plan to the policies:\n${preview.text.slice(-3000)}`);
+  return structuredClone(policyResources).map((r) => ({ ...resource(r.type, r.name, r.props), urn: r.urn }) as PolicyResource);
 }
+/** A resource of the plan by name; a Cassandra or Kafka node is a spec inside its system's rolled set (edits go there). */
+const named = (plan: PolicyResource[], name: string) => {
+  const r = plan.find((x) => x.name === name);
+  if (r) return r;
+  const roll = plan.find((x) => (x.props.specs as Record<string, unknown> | undefined)?.[name]);
+  assert.ok(roll, `no resource ${name} in the plan`);
+  return { ...roll!, name, props: { spec: (roll!.props.specs as Record<string, unknown>)[name] } } as PolicyResource;
+};
+const setLimitMb = (r: PolicyResource, mb: number) => { task(r).Resources.Limits.MemoryBytes = mb * 1024 * 1024; };
+const replaceEnv = (r: PolicyResource, key: string, value: string) => {
+  task(r).ContainerSpec.Env = task(r).ContainerSpec.Env.filter((e: string) => !e.startsWith(`${key}=`));
+  setEnv(r, key, value);
+};
 
 function run(policy: StackValidationPolicy, resources: PolicyResource[]): string[] {
   const out: string[] = [];
@@ -43,21 +46,23 @@ function run(policy: StackValidationPolicy, resources: PolicyResource[]): string
 }
 const policy = (name: string) => policies.find((p) => p.name === name)!;
 
-describe("policy pack", () => {
-  it("passes the dev and lab plans under every policy", () => {
-    for (const inv of [stack("dev"), stack("lab")]) {
-      for (const p of policies) assert.deepEqual(run(p, planResources(inv)), [], p.name);
-    }
+describe("policy pack", function () {
+  this.timeout(180_000);
+
+  it("passes the plan of a real dev preview under every policy", () => {
+    const plan = realDevPlan();
+    const steps = (devPreview().preview.json.steps as { urn: string }[]).map((x) => x.urn);
+    assert.deepEqual(plan.map((r) => r.urn).filter((u) => !u.includes("::pulumi:providers:")).sort(), [...steps].sort(), "the policies saw the previewed plan");
+    for (const p of policies) assert.deepEqual(run(p, plan), [], p.name);
+    assert.ok(devPreview().preview.ok, devPreview().preview.text.slice(-3000));
   });
 
   it("refuses a planned address on Wi-Fi, naming board and interface", () => {
-    const inv = stack("dev");
-    const resources = planResources(inv);
-    const svc = resources.find((r) => r.name === "cassandra-pi-w2")!;
-    task(svc).ContainerSpec.Env = task(svc).ContainerSpec.Env.filter((e: string) => !e.startsWith("CASSANDRA_BROADCAST_ADDRESS="));
-    setEnv(svc, "CASSANDRA_BROADCAST_ADDRESS", "192.168.60.22");
-    assert.deepEqual(run(policy("wired-ethernet"), resources), [
-      "[wired-ethernet] board pi-w2, field interfaces.wlan0: service cassandra-pi-w2 env CASSANDRA_BROADCAST_ADDRESS uses 192.168.60.22 on Wi-Fi interface wlan0; cluster traffic must be on wired Ethernet",
+    const plan = realDevPlan();
+    replaceEnv(named(plan, "cassandra-pi-w2"), "CASSANDRA_BROADCAST_ADDRESS", "192.168.60.22");
+    assert.deepEqual(run(policy("wired-ethernet"), plan), [
+      "[wired-ethernet] board pi-w2, field interfaces.wlan0: service cassandra-pi-w2 env CASSANDRA_BROADCAST_ADDRESS uses 192.168.60.22 "
+        + "on Wi-Fi interface wlan0; cluster traffic must be on wired Ethernet",
     ]);
   });
 
@@ -69,20 +74,21 @@ describe("policy pack", () => {
   });
 
   it("refuses a planned service over its board's RAM and a heap without headroom", () => {
-    const resources = planResources(stack("dev"));
-    const svc = resources.find((r) => r.name === "cassandra-pi-w1")!;
-    task(svc).Resources.Limits.MemoryBytes = 8000 * 1024 * 1024;
-    task(svc).ContainerSpec.Env = task(svc).ContainerSpec.Env.filter((e: string) => !e.startsWith("MAX_HEAP_SIZE="));
-    setEnv(svc, "MAX_HEAP_SIZE", "7900M");
-    const out = run(policy("memory-budget"), resources);
+    const plan = realDevPlan();
+    const svc = named(plan, "cassandra-pi-w1");
+    setLimitMb(svc, 8000);
+    replaceEnv(svc, "MAX_HEAP_SIZE", "7900M");
+    const out = run(policy("memory-budget"), plan);
     assert.ok(out.some((m) => m.startsWith("[memory-budget] board pi-w1, field service cassandra-pi-w1 heap: heap 7900 MB")), out.join("\n"));
-    assert.ok(out.some((m) => m.startsWith("[memory-budget] board pi-w1, field roles: planned services (cassandra-pi-w1 8000) need 8000 MB + 768 MB OS reserve > 8192 MB RAM")), out.join("\n"));
+    // The engine registers resources in no fixed order: the services are listed in plan order.
+    const ram = out.find((m) => m.startsWith("[memory-budget] board pi-w1, field roles: planned services (")) ?? out.join("\n");
+    for (const s of ["cassandra-pi-w1 8000", "kafka-pi-w1 1024", "health-agent 96", ") need 9120 MB + 768 MB OS reserve > 8192 MB RAM"]) assert.ok(ram.includes(s), ram);
   });
 
   it("refuses a service without a memory limit", () => {
-    const resources = planResources(stack("lab"));
-    delete task(resources.find((r) => r.name === "cassandra-lab1")!).Resources;
-    assert.match(run(policy("memory-budget"), resources).join("\n"), /board lab1, field service cassandra-lab1 limits\.memoryBytes/);
+    const plan = realDevPlan();
+    delete task(named(plan, "kafka-opi-m2")).Resources;
+    assert.match(run(policy("memory-budget"), plan).join("\n"), /board opi-m2, field service kafka-opi-m2 limits\.memoryBytes/);
   });
 
   it("refuses even controllers, duplicate ids and Cassandra 5 through the shared rules", () => {
@@ -95,27 +101,22 @@ describe("policy pack", () => {
   });
 
   it("refuses SSH without a pinned host key and passwords in service env", () => {
-    const resources = planResources(stack("lab"));
-    delete resources.find((r) => r.name === "lab2-base")!.props.connection.hostKey;
-    setEnv(resources.find((r) => r.name === "cassandra-lab3")!, "CASSANDRA_PASSWORD", "cassandra");
-    const out = run(policy("secrets-and-host-keys"), resources);
-    assert.deepEqual(out.map((m) => m.split(":")[0]), ["[secrets] board lab2, field lab2-base connection.hostKey", "[secrets] board lab3, field service cassandra-lab3 env CASSANDRA_PASSWORD"]);
+    const plan = realDevPlan();
+    delete named(plan, "pi-w2-base").props.connection.hostKey;
+    setEnv(named(plan, "cassandra-pi-w3"), "CASSANDRA_PASSWORD", "cassandra");
+    const out = run(policy("secrets-and-host-keys"), plan);
+    assert.deepEqual(out.map((m) => m.split(":")[0]).sort(), [
+      "[secrets] board pi-w2, field pi-w2-base connection.hostKey", "[secrets] board pi-w3, field service cassandra-pi-w3 env CASSANDRA_PASSWORD",
+    ]);
   });
 
   it("counts a global service on every board carrying its role: a greedy agent overfills the 1 GB managers", () => {
-    const inv = stack("dev");
-    const agent = (memoryMb: number) => resource(swarmObjectType("service"), "health-agent", {
-      kind: "service",
-      spec: globalServiceSpec({ name: "health-agent", role: "health-agent", image: "deskcluster/health-agent:0.1.0", env: agentEnv(inv), memoryMb, network: "host", endpointMode: "dnsrr" }),
-    });
-    const kafka = (board: string) => resource(swarmObjectType("service"), `kafka-${board}`, {
-      kind: "service",
-      spec: pinnedServiceSpec({ name: `kafka-${board}`, board, image: inv.services.kafka.image, env: {}, network: "host", endpointMode: "dnsrr", memoryMb: 512 }),
-    });
-    const base = [resource(deskClusterType, inv.cluster.name, { inventory: inv }), kafka("opi-m1"), kafka("opi-m2"), kafka("opi-m3")];
-    assert.deepEqual(run(policy("memory-budget"), [...base, agent(96)]), []);
-    const out = run(policy("memory-budget"), [...base, agent(400)]);
-    assert.deepEqual(out.map((m) => m.slice(0, m.indexOf(":"))), ["[memory-budget] board opi-m1, field roles", "[memory-budget] board opi-m2, field roles", "[memory-budget] board opi-m3, field roles"]);
-    assert.match(out[0], /kafka-opi-m1 512, health-agent 400\) need 912 MB \+ \d+ MB OS reserve > 1024 MB RAM/);
+    const plan = realDevPlan();
+    setLimitMb(named(plan, "health-agent"), 400);
+    const out = run(policy("memory-budget"), plan).sort();
+    assert.deepEqual(out.map((m) => m.slice(0, m.indexOf(":"))), [
+      "[memory-budget] board opi-m1, field roles", "[memory-budget] board opi-m2, field roles", "[memory-budget] board opi-m3, field roles",
+    ]);
+    for (const s of ["kafka-opi-m1 512", "health-agent 400", ") need 912 MB + 256 MB OS reserve > 1024 MB RAM"]) assert.ok(out[0].includes(s), out[0]);
   });
 });

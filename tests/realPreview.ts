@@ -1,8 +1,9 @@
 // Runs the real engine: `scripts/preview.sh STACK --json` with the policy pack.
 import { execFileSync, spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { CapturedResource } from "./policyCapture";
 
 export const root = join(__dirname, "..");
 
@@ -22,6 +23,28 @@ export function preview(stack: string, args: string[] = [], env: Record<string, 
   try { json = JSON.parse(r.stdout); } catch { json = undefined; }
   return { ok: r.status === 0, json, text: `${r.stdout}\n${r.stderr}` };
 }
+
+/** A pack that records what the policies are handed (tests/policyCapture/index.ts). */
+export const policyCapturePack = join(root, "tests", "policyCapture");
+
+export interface DevPlan { readonly preview: PreviewResult; readonly policyResources: CapturedResource[] }
+let devPlan: DevPlan | undefined;
+
+/**
+ * One real preview of the dev stack per test run, shared by the preview and the policy tests:
+ * its --json output, and the resources the engine handed to the policy pack in that preview.
+ */
+export function devPreview(): DevPlan {
+  if (devPlan) return devPlan;
+  const file = join(mkdtempSync(join(tmpdir(), "deskcluster-plan-")), "policy-resources.json");
+  const r = preview("dev", ["--policy-pack", policyCapturePack], { DESKCLUSTER_POLICY_CAPTURE: file });
+  // Written even when the real pack refuses the plan: the policy test then names the violations.
+  devPlan = { preview: r, policyResources: existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) as CapturedResource[] : [] };
+  return devPlan;
+}
+
+/** The project's stacks with a program that runs no inventory rule itself (pass it as --cwd). */
+export const policyOnlyProgram = join(root, "tests", "policyOnly");
 
 /** A copy of a stack's config with another inventory file: what a PR that edits it previews. */
 export function configWithInventory(stack: string, inventory: string): string {
@@ -43,15 +66,4 @@ export function throwawayLabConfig(): string {
   copyFileSync(join(root, "Pulumi.lab.yaml"), join(dir, "Pulumi.lab.yaml"));
   execFileSync("bash", [join(root, "lab/stackConfig.sh"), join(dir, "Pulumi.lab.yaml"), join(dir, "id"), join(dir, "hostkeys.json"), join(dir, "password")], { cwd: root, stdio: "ignore", env: { ...process.env, PULUMI_BACKEND_URL: testBackend() } });
   return join(dir, "Pulumi.lab.yaml");
-}
-
-/** What a reviewer needs to see change: resource types and names, op by op, sorted. */
-export function graphSnapshot(json: any): { counts: Record<string, number>; resources: string[] } {
-  const steps = (json.steps as any[]).map((s) => ({ op: s.op as string, type: s.urn.split("::")[2] as string, name: s.urn.split("::")[3] as string }));
-  const counts: Record<string, number> = {};
-  for (const s of steps) counts[s.type] = (counts[s.type] ?? 0) + 1;
-  return {
-    counts: Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b))),
-    resources: steps.map((s) => `${s.op} ${s.type} ${s.name}`).sort(),
-  };
 }
