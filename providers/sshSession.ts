@@ -72,8 +72,8 @@ export async function runOn(t: SshTarget, command: string, stdin?: string): Prom
 interface Shared { client: Promise<Client>; busy: number; waiting: (() => void)[] }
 interface Pool { sessions: Map<string, Shared> }
 
-/** sshd allows 10 sessions per connection (MaxSessions); keep room for Docker API channels. */
-const maxCommands = 7;
+/** sshd allows 10 sessions per connection (MaxSessions); stay below it. */
+const maxChannels = 8;
 
 // On globalThis: every dynamic resource carries its own deserialized copy of this module,
 // and they must all share one pool inside the provider process.
@@ -105,16 +105,25 @@ export function sharedSession(t: SshTarget): Promise<Client> {
   return client;
 }
 
-/** Runs a command over the board's shared connection, at most maxCommands at a time. */
-export async function runShared(t: SshTarget, command: string, stdin?: string): Promise<RunResult> {
-  const c = await sharedSession(t);
+/**
+ * Holds one of the connection's channel slots until `release` is called: commands and Docker
+ * API channels share them, so together they never exceed what sshd grants one connection.
+ */
+export async function channelSlot(t: SshTarget): Promise<{ client: Client; release: () => void }> {
+  const client = await sharedSession(t);
   const s = pool().sessions.get(poolKey(t))!;
-  while (s.busy >= maxCommands) await new Promise<void>((r) => s.waiting.push(r));
+  while (s.busy >= maxChannels) await new Promise<void>((r) => s.waiting.push(r));
   s.busy++;
+  let released = false;
+  return { client, release: () => { if (released) return; released = true; s.busy--; s.waiting.shift()?.(); } };
+}
+
+/** Runs a command over the board's shared connection. */
+export async function runShared(t: SshTarget, command: string, stdin?: string): Promise<RunResult> {
+  const slot = await channelSlot(t);
   try {
-    return await run(c, t.board, command, stdin);
+    return await run(slot.client, t.board, command, stdin);
   } finally {
-    s.busy--;
-    s.waiting.shift()?.();
+    slot.release();
   }
 }
