@@ -64,12 +64,20 @@ describe("lab end to end (pulumi up on simulated boards)", function () {
     assert.equal(await graphqlRead(sg, await stargateToken(sg, ctx.password), checkKeyspace, "kv", key), "written by the e2e test");
   });
 
-  it("stores at least 10 vitals rows per board within 30 s of pulumi up finishing", async () => {
-    const convergedAt = Number(readFileSync(join(labDir(lab), "converged-at"), "utf8"));
-    const left = convergedAt + 30_000 - Date.now();
-    const { counts } = await waitForRows(ctx, 10, Math.max(0, left));
-    console.log(`      health rows ${Math.round((Date.now() - convergedAt) / 1000)}s after pulumi up: ${JSON.stringify(counts)}`);
-    assert.deepEqual(Object.keys(counts), by("health-agent").map((b) => b.name).sort());
+  it("stores at least 10 vitals rows per board within 30 s of pulumi up finishing", async function () {
+    // lab/up.sh measures it right after converging (lab/checks/rowsAfterUp.ts): by now the
+    // budget is long spent, so this test judges that measurement of this very run.
+    const { rowsAfterUpFile, rowsWanted } = await import("../../lab/checks/rowsAfterUp");
+    const m = JSON.parse(readFileSync(join(labDir(lab), rowsAfterUpFile), "utf8")) as import("../../lab/checks/rowsAfterUp").RowsAfterUp;
+    if (m.skipped) this.skip();
+    assert.equal(m.convergedAt, Number(readFileSync(join(labDir(lab), "converged-at"), "utf8")), "a measurement of another run");
+    const took = m.ms === undefined ? "longer than lab/up.sh watched" : `${(m.ms / 1000).toFixed(1)}s`;
+    console.log(`      ${rowsWanted} health rows on every board ${took} after pulumi up: ${JSON.stringify(m.counts)}`);
+    assert.deepEqual(Object.keys(m.counts).sort(), by("health-agent").map((b) => b.name).sort());
+    assert.ok(m.ms !== undefined && m.ms <= 30_000, `${rowsWanted} rows per board took ${took} after pulumi up (budget 30 s)`);
+    // The counted rows are stored rows: they are all still there.
+    const { counts } = await waitForRows(ctx, 0, 0);
+    for (const [b, n] of Object.entries(m.counts)) assert.ok(counts[b] >= n, `${b}: ${counts[b]} rows now, ${n} counted after pulumi up`);
   });
 
   it("shows every board in the health command", () => {
