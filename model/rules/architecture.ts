@@ -32,7 +32,10 @@ export function checkArchitecture(inv: Inventory): Violation[] {
     for (const service of servicesOn(inv, board)) {
       const img = imageOf(inv, service);
       if (img && !img.platforms.includes(arch)) {
-        out.push({ rule: architectureRule, board: board.name, field: img.field, message: `${service} image ${img.image} is published for ${img.platforms.join(", ")} only; this ${board.model} board is ${arch}` });
+        out.push({
+          rule: architectureRule, board: board.name, field: img.field,
+          message: `${service} image ${img.image} is published for ${img.platforms.join(", ")} only; this ${board.model} board is ${arch}`,
+        });
       }
     }
   }

@@ -9,7 +9,8 @@ export const memoryBudgetRule = "memory-budget";
 
 const serviceField: Record<string, string> = {
   cassandra: "services.cassandra", kafka: "services.kafka", "stargate-coordinator": "services.stargate.coordinator",
-  "stargate-graphql": "services.stargate.graphql", "graphql-gateway": "services.gateway", "health-agent": "services.health.agent", "health-sink": "services.health.sink",
+  "stargate-graphql": "services.stargate.graphql", "graphql-gateway": "services.gateway",
+  "health-agent": "services.health.agent", "health-sink": "services.health.sink",
 };
 
 /** The inventory fields a service's limit and heap come from on this board (controller-only Kafka has its own). */
@@ -34,7 +35,10 @@ export function checkMemoryBudget(inv: Inventory): Violation[] {
       continue;
     }
     if (!model.simulated && board.ramMb !== undefined && board.ramMb !== model.ramMb) {
-      out.push({ rule: memoryBudgetRule, board: board.name, field: "ramMb", message: `${model.label} has ${model.ramMb} MB; ramMb ${board.ramMb} contradicts the model` });
+      out.push({
+        rule: memoryBudgetRule, board: board.name, field: "ramMb",
+        message: `${model.label} has ${model.ramMb} MB; ramMb ${board.ramMb} contradicts the model`,
+      });
     }
     const budget = boardBudget(inv, board);
     // An override no board of this model can hold is reported at the override: that is what to change.
@@ -51,7 +55,8 @@ export function checkMemoryBudget(inv: Inventory): Violation[] {
       const items = budget.services.map((s) => `${s.service} ${s.memoryMb}`).join(" + ");
       out.push({
         rule: memoryBudgetRule, board: board.name, field: "roles",
-        message: `services need ${budget.usedMb} MB (${items}) but only ${budget.availableMb} MB is available (${budget.ramMb} MB RAM - ${budget.osReserveMb} MB OS reserve)`,
+        message: `services need ${budget.usedMb} MB (${items}) but only ${budget.availableMb} MB is available `
+          + `(${budget.ramMb} MB RAM - ${budget.osReserveMb} MB OS reserve)`,
       });
     }
     for (const s of budget.services) {

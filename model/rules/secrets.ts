@@ -14,14 +14,21 @@ export function findInventorySecrets(root: unknown): Violation[] {
   };
   const walk = (node: unknown, path: string): Violation[] => {
     if (typeof node === "string") {
-      return secretValue.test(node) ? [{ rule, board: boardAt(path), field: path || "(root)", message: "a private key is written in the inventory; store it with `pulumi config set --secret`" }] : [];
+      if (!secretValue.test(node)) return [];
+      return [{
+        rule, board: boardAt(path), field: path || "(root)",
+        message: "a private key is written in the inventory; store it with `pulumi config set --secret`",
+      }];
     }
     if (node === null || typeof node !== "object") return [];
     return Object.entries(node as Record<string, unknown>).flatMap(([key, value]) => {
       const field = Array.isArray(node) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
       if (secretKey.test(key) && value !== undefined && value !== null && typeof value !== "object") {
         const board = boardAt(field);
-        return [{ rule, board, field: board ? field.replace(/^boards\[\d+\]\./, "") : field, message: `${key} looks like a secret; the inventory is plaintext, use \`pulumi config set --secret\`` }];
+        return [{
+          rule, board, field: board ? field.replace(/^boards\[\d+\]\./, "") : field,
+          message: `${key} looks like a secret; the inventory is plaintext, use \`pulumi config set --secret\``,
+        }];
       }
       return walk(value, field);
     });

@@ -20,7 +20,10 @@ export function checkUniqueness(inv: Inventory): Violation[] {
     const all = address === inv.admin.address ? [...owners.map((o) => o.board), inv.admin.name] : owners.map((o) => o.board);
     if (all.length > 1) {
       for (const o of owners) {
-        out.push({ rule, board: o.board, field: `interfaces.${o.iface.name}.address`, message: `address ${address} is also used by ${all.filter((n) => n !== o.board).join(", ") || "another interface"}` });
+        out.push({
+          rule, board: o.board, field: `interfaces.${o.iface.name}.address`,
+          message: `address ${address} is also used by ${all.filter((n) => n !== o.board).join(", ") || "another interface"}`,
+        });
       }
     }
   }
@@ -34,13 +37,19 @@ export function checkKafkaLedger(inv: Inventory): Violation[] {
   for (const [id, boards] of byId) {
     if (boards.length > 1) {
       for (const board of boards) {
-        out.push({ rule, board, field: `identity.kafka.${board}`, message: `Kafka node id ${id} is also given to ${boards.filter((b) => b !== board).join(", ")}` });
+        out.push({
+          rule, board, field: `identity.kafka.${board}`,
+          message: `Kafka node id ${id} is also given to ${boards.filter((b) => b !== board).join(", ")}`,
+        });
       }
     }
   }
   for (const b of inv.boards) {
     if (kafkaProcessRoles(b).length > 0 && inv.identity.kafka[b.name] === undefined) {
-      out.push({ rule, board: b.name, field: `identity.kafka.${b.name}`, message: "runs Kafka but has no node id in the identity ledger (ids are never derived from list order)" });
+      out.push({
+        rule, board: b.name, field: `identity.kafka.${b.name}`,
+        message: "runs Kafka but has no node id in the identity ledger (ids are never derived from list order)",
+      });
     }
   }
   return out;
