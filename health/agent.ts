@@ -56,7 +56,9 @@ async function main(): Promise<void> {
     void flush();
   };
   const timer = setInterval(tick, s.intervalMs);
-  const report = setInterval(() => console.log(`health-agent ${s.board}: sent ${sent}, waiting ${outbox.size}, dropped ${outbox.dropped}, send failures ${failures}`), 60_000);
+  const report = setInterval(() => console.log(
+    `health-agent ${s.board}: sent ${sent}, waiting ${outbox.size}, dropped ${outbox.dropped}, send failures ${failures}`,
+  ), 60_000);
   tick();
 
   const stop = async (): Promise<void> => {

@@ -6,7 +6,9 @@ import { latestCql, vitalsColumns } from "./vitalsRow";
 
 export type VitalsRow = Record<(typeof vitalsColumns)[number], unknown>;
 
-export async function latestPerBoard(client: Client, keyspace: string, table: string, boards: readonly string[], now = Date.now()): Promise<Map<string, VitalsRow | undefined>> {
+export async function latestPerBoard(
+  client: Client, keyspace: string, table: string, boards: readonly string[], now = Date.now(),
+): Promise<Map<string, VitalsRow | undefined>> {
   const out = new Map<string, VitalsRow | undefined>();
   for (const board of boards) {
     let row: VitalsRow | undefined;

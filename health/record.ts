@@ -33,7 +33,8 @@ export function decodeRecord(value: Buffer | string | null): { ok: true; record:
   let raw: unknown;
   try { raw = JSON.parse(value.toString()); } catch { return { ok: false, error: "not JSON" }; }
   const parsed = healthRecordSchema.safeParse(raw);
-  return parsed.success ? { ok: true, record: parsed.data } : { ok: false, error: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") };
+  if (parsed.success) return { ok: true, record: parsed.data };
+  return { ok: false, error: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") };
 }
 
 /** The Cassandra partition day (UTC) of a sample time, as 'YYYY-MM-DD'. */

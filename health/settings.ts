@@ -37,7 +37,11 @@ function parse<T extends z.ZodTypeAny>(schema: T, env: NodeJS.ProcessEnv, who: s
 export function agentSettings(env: NodeJS.ProcessEnv) {
   const e = parse(agentEnv, env, "health-agent");
   let dirs: Record<string, string>;
-  try { dirs = JSON.parse(e.HEALTH_DATA_DIRS) as Record<string, string>; } catch { throw new Error("health-agent: HEALTH_DATA_DIRS: not a JSON map of board to folder"); }
+  try {
+    dirs = JSON.parse(e.HEALTH_DATA_DIRS) as Record<string, string>;
+  } catch {
+    throw new Error("health-agent: HEALTH_DATA_DIRS: not a JSON map of board to folder");
+  }
   return {
     board: e.HEALTH_BOARD, topic: e.HEALTH_TOPIC, brokers: e.KAFKA_BOOTSTRAP, hostRoot: e.HOST_ROOT,
     dataDir: dirs[e.HEALTH_BOARD] ?? "/", intervalMs: e.HEALTH_INTERVAL_MS, outboxLimit: e.HEALTH_OUTBOX,

@@ -91,8 +91,10 @@ export function healthTopicScript(inv: Inventory, brokerService: string): string
   return [
     "set -eu",
     `ctr=${containerOf(brokerService)}`,
-    `${kt} --create --if-not-exists --topic ${t.name} --partitions ${t.partitions} --replication-factor ${t.replicationFactor} --config min.insync.replicas=${t.minInsyncReplicas} >/dev/null`,
-    `sudo docker exec "$ctr" kafka-configs --bootstrap-server ${bootstrap} --alter --entity-type topics --entity-name ${t.name} --add-config min.insync.replicas=${t.minInsyncReplicas} >/dev/null`,
+    `${kt} --create --if-not-exists --topic ${t.name} --partitions ${t.partitions} --replication-factor ${t.replicationFactor}`
+      + ` --config min.insync.replicas=${t.minInsyncReplicas} >/dev/null`,
+    `sudo docker exec "$ctr" kafka-configs --bootstrap-server ${bootstrap} --alter --entity-type topics --entity-name ${t.name}`
+      + ` --add-config min.insync.replicas=${t.minInsyncReplicas} >/dev/null`,
     `${kt} --describe --topic ${t.name} | head -n 1`,
   ].join("\n");
 }

@@ -15,10 +15,18 @@ export function identityChangeFailures(olds: Partial<NodeIdentity> | undefined, 
   if (!olds || olds.nodeId === undefined) return [];
   const out: IdentityFailure[] = [];
   if (olds.nodeId !== news.nodeId) {
-    out.push({ property: "nodeId", reason: `board ${news.board}, field identity.kafka.${news.board}: Kafka node id of a live node changes from ${olds.nodeId} to ${news.nodeId}; retire the node (destroy its service and data) before reusing the board` });
+    out.push({
+      property: "nodeId",
+      reason: `board ${news.board}, field identity.kafka.${news.board}: Kafka node id of a live node changes from ${olds.nodeId} to ${news.nodeId}; `
+        + "retire the node (destroy its service and data) before reusing the board",
+    });
   }
   if (olds.rack !== undefined && olds.rack !== news.rack) {
-    out.push({ property: "rack", reason: `board ${news.board}, field rack: rack of a live Kafka node changes from ${olds.rack} to ${news.rack}; replicas placed by rack would silently move` });
+    out.push({
+      property: "rack",
+      reason: `board ${news.board}, field rack: rack of a live Kafka node changes from ${olds.rack} to ${news.rack}; `
+        + "replicas placed by rack would silently move",
+    });
   }
   return out;
 }

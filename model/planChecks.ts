@@ -48,12 +48,18 @@ export function checkPlannedMemory(inv: Inventory, services: readonly PlannedSer
   const perBoard = new Map<string, PlannedService[]>();
   for (const s of services) {
     if (s.memoryMb === undefined) {
-      out.push({ rule: memoryBudgetRule, board: s.board, field: `service ${s.name} limits.memoryBytes`, message: "a service without a memory limit can take the whole board" });
+      out.push({
+        rule: memoryBudgetRule, board: s.board, field: `service ${s.name} limits.memoryBytes`,
+        message: "a service without a memory limit can take the whole board",
+      });
       continue;
     }
     const heap = heapMbFromEnv(s.env);
     if (heap !== undefined && heap + jvmHeadroomMb(s.memoryMb) > s.memoryMb) {
-      out.push({ rule: memoryBudgetRule, board: s.board, field: `service ${s.name} heap`, message: `heap ${heap} MB leaves less than ${jvmHeadroomMb(s.memoryMb)} MB headroom in the ${s.memoryMb} MB limit` });
+      out.push({
+        rule: memoryBudgetRule, board: s.board, field: `service ${s.name} heap`,
+        message: `heap ${heap} MB leaves less than ${jvmHeadroomMb(s.memoryMb)} MB headroom in the ${s.memoryMb} MB limit`,
+      });
     }
     if (s.board) perBoard.set(s.board, [...(perBoard.get(s.board) ?? []), s]);
   }
@@ -64,7 +70,11 @@ export function checkPlannedMemory(inv: Inventory, services: readonly PlannedSer
     const reserve = boardModel(board.model).osReserveMb;
     const used = list.reduce((sum, s) => sum + (s.memoryMb ?? 0), 0);
     if (used + reserve > ram) {
-      out.push({ rule: memoryBudgetRule, board: name, field: "roles", message: `planned services (${list.map((s) => `${s.name} ${s.memoryMb}`).join(", ")}) need ${used} MB + ${reserve} MB OS reserve > ${ram} MB RAM` });
+      const planned = list.map((s) => `${s.name} ${s.memoryMb}`).join(", ");
+      out.push({
+        rule: memoryBudgetRule, board: name, field: "roles",
+        message: `planned services (${planned}) need ${used} MB + ${reserve} MB OS reserve > ${ram} MB RAM`,
+      });
     }
   }
   return out;

@@ -55,7 +55,8 @@ export function cassandraAuthScript(service: string, address: string, datacenter
     `while :; do`,
     `  if echo "SELECT role FROM system_auth.roles LIMIT 1;" | ${su.cqlsh} >/dev/null 2>&1; then echo "auth set"; exit 0; fi`,
     // The new password travels inside the CQL on stdin, never on a command line.
-    `  err=$(printf "%s\\n" "ALTER KEYSPACE system_auth WITH replication = {'class': 'NetworkTopologyStrategy', '${datacenter}': ${replication}};" "ALTER ROLE cassandra WITH PASSWORD = '$pw';" | ${defaultLogin} 2>&1 >/dev/null) || true`,
+    `  err=$(printf "%s\\n" "ALTER KEYSPACE system_auth WITH replication = {'class': 'NetworkTopologyStrategy', '${datacenter}': ${replication}};"`
+      + ` "ALTER ROLE cassandra WITH PASSWORD = '$pw';" | ${defaultLogin} 2>&1 >/dev/null) || true`,
     `  if [ "$(date +%s)" -gt "$end" ]; then echo "cassandra: superuser password not set after ${timeoutSeconds}s: $(echo "$err" | tail -n 1)" >&2; exit 1; fi`,
     `  sleep 2`,
     `done`,
@@ -76,7 +77,8 @@ export function kafkaWaitReadyScript(service: string, bootstrap: string, brokers
     `    n=$(sudo docker exec "$ctr" kafka-broker-api-versions --bootstrap-server ${bootstrap} 2>/dev/null | grep -c '(id: ' || true)`,
     `    [ "$n" -ge ${brokers} ] && break`,
     `  fi`,
-    `  if [ "$(date +%s)" -gt "$end" ]; then echo "kafka ${service}: ${brokers} brokers not reachable through ${bootstrap} after ${timeoutSeconds}s (saw \${n:-0})" >&2; exit 1; fi`,
+    `  if [ "$(date +%s)" -gt "$end" ]; then`
+      + ` echo "kafka ${service}: ${brokers} brokers not reachable through ${bootstrap} after ${timeoutSeconds}s (saw \${n:-0})" >&2; exit 1; fi`,
     `  sleep 3`,
     `done`,
     `echo "kafka: ${brokers} brokers up"`,

@@ -51,7 +51,9 @@ function serviceSpec(a: ServiceSpecArgs, labels: Record<string, string>, constra
         Env: Object.entries(a.env).sort(([x], [y]) => x.localeCompare(y)).map(([k, v]) => `${k}=${v}`),
         Mounts: (a.mounts ?? []).map((m) => ({ Type: "bind", Source: m.source, Target: m.target, ...(m.readOnly ? { ReadOnly: true } : {}) })),
         Configs: (a.configs ?? []).map((c) => ({ ConfigName: c.configName, File: { Name: c.fileName, UID: "0", GID: "0", Mode: 0o444 } })),
-        ...(a.secrets ? { Secrets: a.secrets.map((c) => ({ SecretName: c.secretName, File: { Name: c.fileName, UID: c.uid, GID: c.uid, Mode: 0o400 } })) } : {}),
+        ...(a.secrets
+          ? { Secrets: a.secrets.map((c) => ({ SecretName: c.secretName, File: { Name: c.fileName, UID: c.uid, GID: c.uid, Mode: 0o400 } })) }
+          : {}),
         StopGracePeriod: seconds(a.stopGraceSeconds ?? 60),
       },
       Networks: [{ Target: a.network }],

@@ -96,8 +96,14 @@ export const policies: StackValidationPolicy[] = [
     withInventory(checkUniqueness)),
   stackPolicy("secrets-and-host-keys", "SSH host keys are pinned; no password or token is passed as a plain environment variable.",
     (view) => [
-      ...view.sshHosts.filter((h) => !h.hostKey).map((h) => ({ rule: "secrets", board: boardAt(view, h.host), field: `${h.resource} connection.hostKey`, message: `SSH to ${h.host} without a pinned host key` })),
+      ...view.sshHosts.filter((h) => !h.hostKey).map((h) => ({
+        rule: "secrets", board: boardAt(view, h.host), field: `${h.resource} connection.hostKey`,
+        message: `SSH to ${h.host} without a pinned host key`,
+      })),
       ...view.services.flatMap((s) => Object.keys(s.env).filter((k) => /(^|_)(PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_KEY)$/i.test(k))
-        .map((k) => ({ rule: "secrets", board: s.board, field: `service ${s.name} env ${k}`, message: `${k} would be readable by anyone who can inspect the service; use a docker secret` }))),
+        .map((k) => ({
+          rule: "secrets", board: s.board, field: `service ${s.name} env ${k}`,
+          message: `${k} would be readable by anyone who can inspect the service; use a docker secret`,
+        }))),
     ]),
 ];

@@ -126,7 +126,8 @@ export const badInventories: Record<string, BadInventory> = {
   "stargate-coordinator-of-another-cassandra-line": {
     base: "dev", defect: "the Stargate coordinator image built for Cassandra 3.11 on a 4.0 ring",
     edit: (raw) => { raw.services.stargate!.coordinator.image = "stargateio/coordinator-3_11:v2.0.31"; },
-    expect: "[versions] board pi-w5, field services.stargate.coordinator.image: coordinator image stargateio/coordinator-3_11:v2.0.31 speaks Cassandra 3.11, but the ring runs 4.0.19",
+    expect: "[versions] board pi-w5, field services.stargate.coordinator.image: "
+      + "coordinator image stargateio/coordinator-3_11:v2.0.31 speaks Cassandra 3.11, but the ring runs 4.0.19",
   },
   "stargate-beside-cassandra": {
     base: "dev", defect: "Stargate and Cassandra on one board fight over ports 7000 and 9042",

@@ -14,7 +14,8 @@ import { agentEnv, healthSchemaCql, healthTopicSpec, sinkEnv } from "../model/he
 import { root, stack } from "./helpers";
 
 const fixture = (name: string) => join(root, "tests", "health-fixtures", name);
-const samplerOn = (tree: string, board = "pi-w1") => new Sampler(board, { proc: join(tree, "proc"), sys: join(tree, "sys"), dataDir: join(tree, "var/lib/deskcluster") });
+const samplerOn = (tree: string, board = "pi-w1") =>
+  new Sampler(board, { proc: join(tree, "proc"), sys: join(tree, "sys"), dataDir: join(tree, "var/lib/deskcluster") });
 
 describe("health agent: vitals from /proc and /sys", () => {
   it("reads a Pi 4: cpu-thermal zone, cpufreq clock, MemAvailable, load", () => {

@@ -67,7 +67,9 @@ describe("policy pack", function () {
   });
 
   it("refuses a Wi-Fi-only board from the inventory the component received", () => {
-    const inv = stack("dev", (raw) => { raw.boards.find((b) => b.name === "pi-w5")!.interfaces = [{ name: "wlan0", kind: "wifi", address: "192.168.60.25" }]; });
+    const inv = stack("dev", (raw) => {
+      raw.boards.find((b) => b.name === "pi-w5")!.interfaces = [{ name: "wlan0", kind: "wifi", address: "192.168.60.25" }];
+    });
     const out = run(policy("wired-ethernet"), [resource(deskClusterType, "x", { inventory: inv })]);
     assert.equal(out.length, 1);
     assert.match(out[0], /^\[wired-ethernet\] board pi-w5, field interfaces: no wired interface/);
@@ -82,7 +84,9 @@ describe("policy pack", function () {
     assert.ok(out.some((m) => m.startsWith("[memory-budget] board pi-w1, field service cassandra-pi-w1 heap: heap 7900 MB")), out.join("\n"));
     // The engine registers resources in no fixed order: the services are listed in plan order.
     const ram = out.find((m) => m.startsWith("[memory-budget] board pi-w1, field roles: planned services (")) ?? out.join("\n");
-    for (const s of ["cassandra-pi-w1 8000", "kafka-pi-w1 1024", "health-agent 96", ") need 9120 MB + 768 MB OS reserve > 8192 MB RAM"]) assert.ok(ram.includes(s), ram);
+    for (const s of ["cassandra-pi-w1 8000", "kafka-pi-w1 1024", "health-agent 96", ") need 9120 MB + 768 MB OS reserve > 8192 MB RAM"]) {
+      assert.ok(ram.includes(s), ram);
+    }
   });
 
   it("refuses a service without a memory limit", () => {
@@ -93,11 +97,12 @@ describe("policy pack", function () {
 
   it("refuses even controllers, duplicate ids and Cassandra 5 through the shared rules", () => {
     const even = stack("dev", (raw) => { raw.boards.find((b) => b.name === "opi-m3")!.roles = ["swarm-manager"]; });
-    assert.match(run(policy("quorum-and-placement"), [resource(deskClusterType, "x", { inventory: even })]).join("\n"), /\[quorum\] board opi-m2, field roles: 2 KRaft controllers/);
+    const refused = (name: string, inventory: unknown) => run(policy(name), [resource(deskClusterType, "x", { inventory })]).join("\n");
+    assert.match(refused("quorum-and-placement", even), /\[quorum\] board opi-m2, field roles: 2 KRaft controllers/);
     const dup = stack("dev", (raw) => { raw.identity.kafka["pi-w3"] = 12; });
-    assert.match(run(policy("identity"), [resource(deskClusterType, "x", { inventory: dup })]).join("\n"), /board pi-w2, field identity\.kafka\.pi-w2: Kafka node id 12/);
+    assert.match(refused("identity", dup), /board pi-w2, field identity\.kafka\.pi-w2: Kafka node id 12/);
     const c5 = stack("dev", (raw) => { raw.services.cassandra.version = "5.0.2"; });
-    assert.match(run(policy("architecture-and-versions"), [resource(deskClusterType, "x", { inventory: c5 })]).join("\n"), /\[versions\] board pi-w5, field services\.cassandra\.version/);
+    assert.match(refused("architecture-and-versions", c5), /\[versions\] board pi-w5, field services\.cassandra\.version/);
   });
 
   it("refuses SSH without a pinned host key and passwords in service env", () => {

@@ -64,6 +64,8 @@ export function throwawayLabConfig(): string {
   }
   writeFileSync(join(dir, "hostkeys.json"), JSON.stringify(keys));
   copyFileSync(join(root, "Pulumi.lab.yaml"), join(dir, "Pulumi.lab.yaml"));
-  execFileSync("bash", [join(root, "lab/stackConfig.sh"), join(dir, "Pulumi.lab.yaml"), join(dir, "id"), join(dir, "hostkeys.json"), join(dir, "password")], { cwd: root, stdio: "ignore", env: { ...process.env, PULUMI_BACKEND_URL: testBackend() } });
+  const files = ["Pulumi.lab.yaml", "id", "hostkeys.json", "password"].map((f) => join(dir, f));
+  const env = { ...process.env, PULUMI_BACKEND_URL: testBackend() };
+  execFileSync("bash", [join(root, "lab/stackConfig.sh"), ...files], { cwd: root, stdio: "ignore", env });
   return join(dir, "Pulumi.lab.yaml");
 }

@@ -39,7 +39,8 @@ export async function cassandraClient(ctx: LabContext): Promise<Client> {
 export async function quorumWriteRead(ctx: LabContext, key: string, value: string): Promise<string | undefined> {
   const client = await cassandraClient(ctx);
   try {
-    await client.execute(`CREATE KEYSPACE IF NOT EXISTS ${checkKeyspace} WITH replication = {'class': 'NetworkTopologyStrategy', '${ctx.inventory.cluster.datacenter}': 3}`);
+    const replication = `{'class': 'NetworkTopologyStrategy', '${ctx.inventory.cluster.datacenter}': 3}`;
+    await client.execute(`CREATE KEYSPACE IF NOT EXISTS ${checkKeyspace} WITH replication = ${replication}`);
     await client.execute(`CREATE TABLE IF NOT EXISTS ${checkKeyspace}.kv (k text PRIMARY KEY, v text)`);
     await client.execute(`INSERT INTO ${checkKeyspace}.kv (k, v) VALUES (?, ?)`, [key, value], { prepare: true });
     const rs = await client.execute(`SELECT v FROM ${checkKeyspace}.kv WHERE k = ?`, [key], { prepare: true });

@@ -59,7 +59,9 @@ export async function compareKafkaWithRows(ctx: LabContext, timeoutMs = 120_000)
       const [group] = await admin.fetchOffsets({ groupId: healthSinkGroup, topics: [h.topic] });
       // An empty partition has nothing to commit (offset -1): it is caught up by definition.
       if (group.partitions.every((p) => (want.get(p.partition) ?? 0) === 0 || Number(p.offset) >= want.get(p.partition)!)) break;
-      if (Date.now() - t0 > timeoutMs) throw new Error(`sink group behind after ${timeoutMs / 1000}s: ${JSON.stringify(group.partitions)} vs ${JSON.stringify([...want])}`);
+      if (Date.now() - t0 > timeoutMs) {
+        throw new Error(`sink group behind after ${timeoutMs / 1000}s: ${JSON.stringify(group.partitions)} vs ${JSON.stringify([...want])}`);
+      }
       await sleep(1000);
     }
   } finally { await admin.disconnect(); }

@@ -26,7 +26,9 @@ export async function roundTrip(bootstrap: string[], topic: string, count: numbe
   const kafka = new Kafka({ clientId: "deskcluster-check", brokers: bootstrap, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 3, configEntries: [{ name: "min.insync.replicas", value: "2" }] }], waitForLeaders: false });
+  await admin.createTopics({
+    topics: [{ topic, numPartitions: 3, replicationFactor: 3, configEntries: [{ name: "min.insync.replicas", value: "2" }] }], waitForLeaders: false,
+  });
   // A new topic's metadata reaches every broker a moment later ("does not host this
   // topic-partition" until then): wait for leaders and full ISRs, 30 s at most.
   let isr = 0;

@@ -30,7 +30,8 @@ async function main(): Promise<void> {
 
   const controller = by("kafka-controller")[0];
   const q = await kraftQuorum(ctx, controller.name, `${hostAddress(controller)}:9092`);
-  const expected = Object.entries(inv.identity.kafka).filter(([b]) => by("kafka-controller").some((c) => c.name === b)).map(([, id]) => id).sort((a, b) => a - b);
+  const expected = Object.entries(inv.identity.kafka).filter(([b]) => by("kafka-controller").some((c) => c.name === b))
+    .map(([, id]) => id).sort((a, b) => a - b);
   if (JSON.stringify(q.voters) !== JSON.stringify(expected)) problems.push(`kafka: voters ${q.voters} but the ledger says ${expected}`);
   console.log(`kraft quorum: leader ${q.leaderId}, voters ${q.voters.join(",")}`);
 

@@ -4,7 +4,8 @@ import { LabContext } from "./labContext";
 export interface SwarmNode { hostname: string; state: string; rack: string }
 
 export async function swarmNodes(ctx: LabContext, manager: string): Promise<SwarmNode[]> {
-  const out = await ctx.sh(manager, `sudo docker node inspect --format '{{.Description.Hostname}} {{.Status.State}} {{index .Spec.Labels "deskcluster.rack"}}' $(sudo docker node ls -q)`);
+  const format = `{{.Description.Hostname}} {{.Status.State}} {{index .Spec.Labels "deskcluster.rack"}}`;
+  const out = await ctx.sh(manager, `sudo docker node inspect --format '${format}' $(sudo docker node ls -q)`);
   return out.trim().split("\n").map((l) => { const [hostname, state, rack] = l.split(" "); return { hostname, state, rack }; })
     .sort((a, b) => a.hostname.localeCompare(b.hostname));
 }
