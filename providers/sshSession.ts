@@ -127,3 +127,11 @@ export async function runShared(t: SshTarget, command: string, stdin?: string): 
     slot.release();
   }
 }
+
+/** Ends every shared connection (for tools and tests; the engine simply stops the provider). */
+export async function closeSharedSessions(): Promise<void> {
+  const p = pool();
+  const all = [...p.sessions.values()];
+  p.sessions.clear();
+  await Promise.all(all.map((s) => s.client.then((c) => c.end(), () => undefined)));
+}

@@ -1,0 +1,142 @@
+// The providers' day-2 semantics without a board: RemoteCommand's create/read/update/delete over
+// an in-process ssh2 server (a probe's facts become drift named by field; changes converge in
+// place; the undo runs on delete only), and the swarm providers' diffs (intended change versus
+// drift, a stopped task, a rolled node) on specs as the swarm reports them.
+import assert from "node:assert/strict";
+import { AddressInfo } from "node:net";
+import { Server, utils } from "ssh2";
+import { digest, probeScript } from "../model/stepProbes";
+import { driftedFacts, remoteCommandProvider } from "../providers/remoteCommand";
+import { serviceRollProvider } from "../providers/serviceRoll";
+import { differingPaths, projectOnto } from "../providers/serviceState";
+import { closeSharedSessions } from "../providers/sshSession";
+import { SshTarget } from "../providers/sshTarget";
+import { swarmObjectProvider } from "../providers/swarmObject";
+
+const hostKey = utils.generateKeyPairSync("ed25519");
+const userKey = utils.generateKeyPairSync("ed25519");
+
+/** A board that runs what it is sent with /bin/sh, and records every command. */
+function startBoard(ran: string[]): Promise<{ server: Server; port: number }> {
+  const { spawn } = require("node:child_process") as typeof import("node:child_process");
+  const server = new Server({ hostKeys: [hostKey.private] }, (client) => {
+    client.on("error", () => undefined);
+    client.on("authentication", (ctx) => (ctx.method === "publickey" ? ctx.accept() : ctx.reject(["publickey"])));
+    client.on("session", (accept) => accept().on("exec", (acc, _rej, info) => {
+      ran.push(info.command);
+      const ch = acc();
+      const sh = spawn("sh", ["-c", info.command]);
+      ch.pipe(sh.stdin);
+      sh.stdout.pipe(ch, { end: false });
+      sh.stderr.pipe(ch.stderr, { end: false });
+      sh.on("close", (code) => { ch.exit(code ?? 1); ch.end(); });
+    }));
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ server, port: (server.address() as AddressInfo).port })));
+}
+
+describe("providers (day 2, no board)", () => {
+  let server: Server;
+  let target: SshTarget;
+  const ran: string[] = [];
+  const state = `/tmp/deskcluster-provider-test-${process.pid}`;
+  before(async () => {
+    const s = await startBoard(ran);
+    server = s.server;
+    target = { board: "lab9", host: "127.0.0.1", port: s.port, user: "pi", privateKey: userKey.private, hostKey: hostKey.public.trim().split(" ").slice(0, 2).join(" ") };
+  });
+  after(async () => { await closeSharedSessions(); server.close(); require("node:fs").rmSync(state, { force: true }); });
+
+  const step = () => ({
+    connection: target, what: "test step",
+    create: `printf converged > ${state}`, delete: `rm -f ${state}`,
+    probe: probeScript({ file: `cat ${state} 2>/dev/null || echo missing` }), expect: { file: "converged" },
+  });
+
+  it("creates by running the converge script, and records what its probe reads", async () => {
+    const r = await remoteCommandProvider.create!(step());
+    assert.deepEqual(r.outs.observed, { file: "converged" });
+  });
+
+  it("reads the board: drift is a fact that differs from the expected one, named by field", async () => {
+    require("node:fs").writeFileSync(state, "edited by hand");
+    const read = await remoteCommandProvider.read!("id", { ...step(), observed: { file: "converged" } });
+    assert.deepEqual(read.props.observed, { file: "edited by hand" });
+    assert.deepEqual(driftedFacts(read.props.observed, step().expect), ["file"]);
+    const d = await remoteCommandProvider.diff!("id", read.props, step());
+    assert.deepEqual([d.changes, d.replaces], [true, []]);
+  });
+
+  it("updates in place: the converge script runs again, the undo does not", async () => {
+    ran.length = 0;
+    const u = await remoteCommandProvider.update!("id", { ...step(), observed: { file: "edited by hand" } }, step());
+    assert.deepEqual(u.outs!.observed, { file: "converged" });
+    assert.ok(!ran.some((c) => c.startsWith("rm ")), `the undo ran on update: ${ran.join(" | ")}`);
+    const same = await remoteCommandProvider.diff!("id", u.outs, step());
+    assert.equal(same.changes, false);
+  });
+
+  it("runs the undo only on delete", async () => {
+    await remoteCommandProvider.delete!("id", step());
+    assert.equal(require("node:fs").existsSync(state), false);
+  });
+
+  it("refuses an empty script and a malformed host key at check, naming board and field", async () => {
+    const c = await remoteCommandProvider.check!({}, { ...step(), create: " ", connection: { ...target, hostKey: "nope" } });
+    assert.deepEqual(c.failures!.map((f) => f.property).sort(), ["connection.hostKey", "create"]);
+  });
+
+  it("prints a probe's digest of a file exactly as the model computes it", async () => {
+    const { execSync } = require("node:child_process") as typeof import("node:child_process");
+    const out = execSync(probeScript({ d: "printf 'a\\nb\\n' | sha256sum | cut -c1-16" }), { shell: "/bin/sh" }).toString();
+    assert.deepEqual(JSON.parse(out), { d: digest("a\nb\n") });
+  });
+});
+
+describe("swarm providers: the live spec in the desired shape", () => {
+  const desired = {
+    Name: "cassandra-lab1",
+    TaskTemplate: { ContainerSpec: { Image: "c:4", Env: ["A=1", "B=2"], Configs: [{ ConfigName: "y", File: { Name: "/etc/c.yaml" } }] }, Networks: [{ Target: "host" }] },
+    EndpointSpec: { Mode: "dnsrr", Ports: [] },
+  };
+  const live = {
+    ...desired, Labels: { extra: "docker's" },
+    TaskTemplate: { ...desired.TaskTemplate, ForceUpdate: 0, ContainerSpec: { ...desired.TaskTemplate.ContainerSpec, Isolation: "default",
+      Configs: [{ ConfigID: "x1", ConfigName: "y", File: { Name: "/etc/c.yaml" } }] } },
+    EndpointSpec: { Mode: "dnsrr" },
+  };
+
+  it("ignores Docker's defaults and ids, and sees an env var added by hand", () => {
+    assert.deepEqual(differingPaths(projectOnto(live, desired), desired), []);
+    const edited = structuredClone(live);
+    edited.TaskTemplate.ContainerSpec.Env.push("DRIFT=1");
+    assert.deepEqual(differingPaths(projectOnto(edited, desired), desired), ["TaskTemplate.ContainerSpec.Env"]);
+  });
+
+  const privateKey = "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n";
+  const manager = { board: "lab1", host: "10.0.0.1", port: 22, user: "pi", privateKey, hostKey: "ssh-ed25519 AAAA" };
+  it("SwarmObject: a program change and drift both update in place; a stopped task is a change too", async () => {
+    const olds = { manager, kind: "service" as const, spec: desired, observed: { spec: desired, running: true } };
+    assert.equal((await swarmObjectProvider.diff!("id", olds, { manager, kind: "service", spec: desired })).changes, false);
+    const heap = structuredClone(desired);
+    heap.TaskTemplate.ContainerSpec.Env = ["A=1", "B=3"];
+    const changed = await swarmObjectProvider.diff!("id", olds, { manager, kind: "service", spec: heap });
+    assert.deepEqual([changed.changes, changed.replaces], [true, []]);
+    const stopped = await swarmObjectProvider.diff!("id", { ...olds, observed: { spec: desired, running: false } }, { manager, kind: "service", spec: desired });
+    assert.equal(stopped.changes, true);
+    const config = await swarmObjectProvider.diff!("id", { manager, kind: "config", spec: { Name: "a" } }, { manager, kind: "config", spec: { Name: "b" } });
+    assert.deepEqual(config.replaces, ["spec"], "configs are immutable");
+  });
+
+  it("ServiceRoll: one changed node is a change of the rolled set, never a replacement", async () => {
+    const node = { board: "lab1", service: "cassandra-lab1", rack: "r1", address: "10.0.0.1" };
+    const base = { manager, system: "cassandra" as const, nodes: [node], specs: { "cassandra-lab1": desired }, connections: { lab1: manager }, timeoutSeconds: 60 };
+    const olds = { ...base, observed: { "cassandra-lab1": { spec: desired, running: true } } };
+    assert.equal((await serviceRollProvider.diff!("id", olds, base)).changes, false);
+    const drifted = { ...olds, observed: { "cassandra-lab1": { spec: { ...desired, Name: "x" }, running: true } } };
+    const d = await serviceRollProvider.diff!("id", drifted, base);
+    assert.deepEqual([d.changes, d.replaces], [true, []]);
+    const checked = await serviceRollProvider.check!({}, { ...base, connections: {} });
+    assert.match(checked.failures![0].reason, /board lab1: field connections/);
+  });
+});
