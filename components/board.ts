@@ -33,6 +33,8 @@ export class Board extends pulumi.ComponentResource {
     const dockerRead = dockerProbe(args.plan);
     const docker = new RemoteCommand(`${name}-docker`, {
       connection: this.connection, what: "docker", create: dockerSetupScript(args.plan), probe: dockerRead.script, expect: dockerRead.expect,
+      // A new daemon.json restarts the engine and the board's services: one board at a time.
+      serial: "docker-engine",
     }, { parent: this, dependsOn: [base] });
     this.dockerReady = docker.stdout;
     this.registerOutputs({ address: this.address, dockerReady: this.dockerReady });

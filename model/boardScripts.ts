@@ -1,5 +1,6 @@
 // configgen: the idempotent shell scripts a board runs over SSH. Pure strings, tested without a board.
 import { BoardPlan } from "./clusterPlan";
+import { serviceName } from "./serviceNames";
 
 /** A heredoc that writes `content` to `path` only when it differs, so reruns touch nothing. */
 function writeFile(path: string, content: string, mode = "0644"): string {
@@ -60,6 +61,39 @@ export function baseSetupScript(plan: BoardPlan, peers: readonly string[] = []):
   ].join("\n");
 }
 
+const waitUntil = (test: string, seconds: number, failure: string) => [
+  `end=$(( $(date +%s) + ${seconds} ))`,
+  `until ${test}; do [ "$(date +%s)" -gt "$end" ] && { echo "${failure}" >&2; exit 1; }; sleep 3; done`,
+];
+
+/**
+ * Restarting a running engine restarts this board's services: only when they are safe to stop
+ * (every Cassandra node Up/Normal, no Kafka partition under-replicated), with Cassandra drained
+ * first, and done only once they are back. The step's updates run one board at a time.
+ */
+export function engineRestartScript(plan: BoardPlan): string[] {
+  const roles = plan.board.roles;
+  const ctr = (service: string) => `$(sudo docker ps -q --filter label=com.docker.swarm.service.name=${service} | head -n 1)`;
+  const cassandra = serviceName("cassandra", plan.name);
+  const kafka = serviceName("kafka", plan.name);
+  const ringUp = `c=${ctr(cassandra)}; [ -n "$c" ] && s=$(sudo docker exec "$c" nodetool status 2>/dev/null) && echo "$s" | grep -q '^UN '`
+    + ` && [ -z "$(echo "$s" | grep -E '^[UD][NLJM] ' | grep -v '^UN ')" ]`;
+  const replicated = `k=${ctr(kafka)}; [ -n "$k" ] && o=$(sudo docker exec "$k" kafka-topics --bootstrap-server ${plan.address}:9092`
+    + ` --describe --under-replicated-partitions 2>/dev/null) && [ -z "$(echo "$o" | tr -d '[:space:]')" ]`;
+  const who = `board ${plan.name}: Docker restart for the new daemon.json`;
+  return [
+    ...(roles.includes("cassandra") ? [
+      ...waitUntil(`{ ${ringUp}; }`, 600, `${who} refused: the Cassandra ring is not all Up/Normal`),
+      `sudo docker exec ${ctr(cassandra)} nodetool drain >/dev/null 2>&1 || true`,
+    ] : []),
+    ...(roles.includes("kafka-broker") ? waitUntil(`{ ${replicated}; }`, 600, `${who} refused: partitions are under-replicated`) : []),
+    `sudo systemctl restart docker`,
+    `for i in $(seq 1 60); do sudo docker info >/dev/null 2>&1 && break; sleep 1; done`,
+    ...(roles.includes("cassandra") ? waitUntil(`{ ${ringUp}; }`, 900, `${who}: Cassandra not back Up/Normal`) : []),
+    ...(roles.includes("kafka-broker") ? waitUntil(`{ ${replicated}; }`, 900, `${who}: partitions still under-replicated`) : []),
+  ];
+}
+
 /** Docker from the distribution (as on Raspberry Pi OS), its daemon.json, and a memory cgroup that really limits. */
 export function dockerSetupScript(plan: BoardPlan): string {
   return [
@@ -68,7 +102,10 @@ export function dockerSetupScript(plan: BoardPlan): string {
     writeFile("/etc/docker/daemon.json", plan.files.daemonJson),
     `sudo usermod -aG docker "$(id -un)"`,
     `sudo systemctl enable docker >/dev/null 2>&1 || true`,
-    `if [ "$changed" = 1 ]; then sudo systemctl restart docker; else sudo systemctl start docker; fi`,
+    `running=$(systemctl is-active docker 2>/dev/null || true)`,
+    `if [ "$changed" = 1 ] && [ "$running" = active ]; then`,
+    ...engineRestartScript(plan).map((l) => `  ${l}`),
+    `elif [ "$changed" = 1 ]; then sudo systemctl restart docker; else sudo systemctl start docker; fi`,
     `for i in $(seq 1 60); do sudo docker info >/dev/null 2>&1 && break; sleep 1; done`,
     // Raspberry Pi OS ignores --memory until the kernel enables the memory cgroup.
     `if [ "$(sudo docker info --format '{{.MemoryLimit}}')" != "true" ]; then`,

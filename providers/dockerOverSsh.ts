@@ -8,10 +8,11 @@ import type { SshTarget } from "./sshTarget";
 export async function withDocker<T>(t: SshTarget, fn: (docker: Dockerode) => Promise<T>): Promise<T> {
   const http = require("node:http") as typeof import("node:http");
   const DockerCtor = require("dockerode") as typeof Dockerode;
-  // No keep-alive: an idle channel would hold one of the connection's slots forever.
+  // No keep-alive: an idle channel would hold one of the connection's slots forever. Through
+  // sudo like every script: the shared login predates the docker group the Docker step grants.
   const agent = new http.Agent({ keepAlive: false });
   (agent as unknown as { createConnection: unknown }).createConnection = (_opts: unknown, cb: (e: Error | null, s?: unknown) => void) => {
-    channelSlot(t).then(({ client, release }) => client.exec("docker system dial-stdio", (err, stream) => {
+    channelSlot(t).then(({ client, release }) => client.exec("sudo -n docker system dial-stdio", (err, stream) => {
       if (err) { release(); return cb(err); }
       stream.once("close", release);
       // An SSH channel is a plain duplex stream: give it the socket calls an HTTP agent makes.

@@ -24,6 +24,8 @@ export interface RemoteCommandInputs {
   triggers?: unknown[];
   probe?: string;
   expect?: Record<string, string>;
+  /** Updates of steps in the same group run one at a time (engine restarts, board by board). */
+  serial?: string;
 }
 type RemoteCommandState = RemoteCommandInputs & { stdout?: string; stderr?: string; observed?: Record<string, string> };
 
@@ -46,6 +48,19 @@ async function probe(i: RemoteCommandInputs): Promise<Record<string, string> | u
   } catch {
     throw new Error(`board ${i.connection.board}: ${i.what ?? "step"}: probe printed no JSON object: ${out.slice(0, 200)}`);
   }
+}
+
+/** Waits for the group's turn inside the provider process (shared through globalThis, as the SSH pool). */
+async function serialTurn(group: string): Promise<() => void> {
+  const g = globalThis as unknown as { __deskclusterSerial?: Map<string, Promise<void>> };
+  if (!g.__deskclusterSerial) g.__deskclusterSerial = new Map();
+  const turns = g.__deskclusterSerial;
+  const previous = turns.get(group) ?? Promise.resolve();
+  let release = () => {};
+  const mine = new Promise<void>((r) => { release = r; });
+  turns.set(group, previous.then(() => mine));
+  await previous;
+  return release;
 }
 
 async function converge(i: RemoteCommandInputs): Promise<RemoteCommandState> {
@@ -77,7 +92,13 @@ export const remoteCommandProvider: pulumi.dynamic.ResourceProvider = {
     return { id: `${inputs.connection.board}-${Date.now().toString(36)}`, outs: await converge(inputs) };
   },
   async update(_id: string, _olds: RemoteCommandState, news: RemoteCommandInputs) {
-    return { outs: await converge(news) };
+    if (!news.serial) return { outs: await converge(news) };
+    const release = await serialTurn(news.serial);
+    try {
+      return { outs: await converge(news) };
+    } finally {
+      release();
+    }
   },
   async read(id: string, props: RemoteCommandState) {
     const observed = await probe(props);
@@ -97,6 +118,7 @@ export interface RemoteCommandArgs {
   triggers?: pulumi.Input<unknown>[];
   probe?: pulumi.Input<string>;
   expect?: pulumi.Input<Record<string, string>>;
+  serial?: string;
   /** Keep stdout out of logs, diffs and plaintext state (tokens, passwords). */
   secretStdout?: boolean;
 }

@@ -76,6 +76,15 @@ describe("providers (day 2, no board)", () => {
     assert.equal(same.changes, false);
   });
 
+  it("runs updates of one serial group one at a time (engine restarts, board by board)", async () => {
+    const log = `${state}.serial`;
+    const slow = (n: number) => ({ ...step(), serial: "docker-engine", create: `echo start${n} >> ${log}; sleep 0.4; echo end${n} >> ${log}`, probe: undefined, expect: undefined });
+    await Promise.all([1, 2, 3].map((n) => remoteCommandProvider.update!("id", slow(n), slow(n))));
+    const lines = require("node:fs").readFileSync(log, "utf8").trim().split("\n");
+    require("node:fs").rmSync(log);
+    for (let i = 0; i < lines.length; i += 2) assert.equal(lines[i + 1], lines[i].replace("start", "end"), lines.join(" "));
+  });
+
   it("runs the undo only on delete", async () => {
     await remoteCommandProvider.delete!("id", step());
     assert.equal(require("node:fs").existsSync(state), false);
