@@ -41,10 +41,14 @@ export class DeskCluster extends pulumi.ComponentResource {
     super("deskcluster:index:DeskCluster", name, { inventory: args.inventory }, opts);
     const plan = planCluster(args.inventory);
     const inv = plan.inventory;
-    this.boards = Object.fromEntries(plan.boards.map((b) => [b.name, new Board(b.name, { plan: b, ssh: args.ssh }, { parent: this })]));
+    const addresses = plan.boards.map((b) => b.address);
+    this.boards = Object.fromEntries(plan.boards.map((b) => [b.name, new Board(b.name, {
+      plan: b, ssh: args.ssh, peers: addresses.filter((a) => a !== b.address),
+    }, { parent: this })]));
+    // Each swarm step depends on its own board only: a plan stays linear in boards.
     this.swarm = new Swarm("swarm", {
       plan: plan.swarm, boards: this.boards, overlayNetwork: inv.swarm.overlayNetwork,
-    }, { parent: this, dependsOn: Object.values(this.boards) });
+    }, { parent: this });
     this.cassandra = new CassandraRing("cassandra", {
       plan, boards: this.boards, swarm: this.swarm,
       superuserPassword: args.cassandraSuperuserPassword,
