@@ -9,6 +9,7 @@
 // The connection (key, host key) and stdin are secrets; stdout is secret when asked.
 import * as pulumi from "@pulumi/pulumi";
 import { runShared } from "./sshSession";
+import { providerUpgraded } from "./upgraded";
 import { SshTarget, sshTargetFailures } from "./sshTarget";
 
 /** The engine type of every RemoteCommand (what the policy pack looks for). */
@@ -86,7 +87,8 @@ export const remoteCommandProvider: pulumi.dynamic.ResourceProvider = {
       // Facts are states and digests, never secrets: safe to print.
       console.error(`drift: board ${news.connection.board}: ${news.what ?? "step"}: field ${f} is ${olds.observed?.[f] ?? "absent"}, wanted ${news.expect?.[f]}`);
     }
-    return { changes: changed.length > 0 || moved || drift.length > 0, replaces: [], deleteBeforeReplace: false };
+    const changes = changed.length > 0 || moved || drift.length > 0 || providerUpgraded(olds, news);
+    return { changes, replaces: [], deleteBeforeReplace: false };
   },
   async create(inputs: RemoteCommandInputs) {
     return { id: `${inputs.connection.board}-${Date.now().toString(36)}`, outs: await converge(inputs) };

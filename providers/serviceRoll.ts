@@ -11,6 +11,7 @@ import { withDocker } from "./dockerOverSsh";
 import { applyService, differingPaths, digestEnv, inspectService, ObservedService, observeService, removeService, runningTasks, Spec } from "./serviceState";
 import { runShared } from "./sshSession";
 import { SshTarget, sshTargetFailures } from "./sshTarget";
+import { providerUpgraded } from "./upgraded";
 
 /** The engine types of the rolled sets (what the policy pack looks for). */
 export const rollTypes = ["pulumi-nodejs:dynamic/deskcluster:CassandraRoll", "pulumi-nodejs:dynamic/deskcluster:KafkaRoll"];
@@ -155,7 +156,8 @@ export const serviceRollProvider: pulumi.dynamic.ResourceProvider = {
     for (const n of olds.nodes.filter((x) => !news.specs[x.service])) lines.push(`${n.service}: leaves the inventory`);
     for (const l of lines) log(`${l.startsWith("drift") ? "" : "change: "}roll ${news.system}: ${l}`);
     const moved = JSON.stringify([olds.manager.host, olds.manager.hostKey, olds.nodes]) !== JSON.stringify([news.manager.host, news.manager.hostKey, news.nodes]);
-    return { changes: lines.length > 0 || moved || olds.timeoutSeconds !== news.timeoutSeconds, replaces: [], deleteBeforeReplace: false };
+    const changes = lines.length > 0 || moved || olds.timeoutSeconds !== news.timeoutSeconds || providerUpgraded(olds, news);
+    return { changes, replaces: [], deleteBeforeReplace: false };
   },
   async create(inputs: ServiceRollInputs) {
     return { id: `${inputs.system}-roll`, outs: { ...inputs, observed: await roll(inputs) } };

@@ -82,7 +82,13 @@ export async function observeService(d: Dockerode, desired: Spec, secretKeys: re
   const live = await inspectService(d, desired.Name);
   if (!live) return { running: false };
   const task = live.Spec.TaskTemplate;
-  const networks = task.Networks ? ((await d.listNetworks()) as { Id: string; Name: string }[]) : [];
+  // A service names the swarm's own id of a network ("host" has one too); ask for its name.
+  const names = new Map<string, string>();
+  for (const n of task.Networks ?? []) {
+    try {
+      names.set(n.Target, ((await d.getNetwork(n.Target).inspect()) as { Name: string }).Name);
+    } catch { /* a network gone behind our back stays an id: drift */ }
+  }
   const env = task.ContainerSpec.Env ?? [];
   const isSecret = (e: string) => secretKeys.includes(e.slice(0, e.indexOf("=")));
   const secretEnv = Object.fromEntries(env.filter(isSecret).map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]));
@@ -91,7 +97,7 @@ export async function observeService(d: Dockerode, desired: Spec, secretKeys: re
     TaskTemplate: {
       ...task,
       ContainerSpec: { ...task.ContainerSpec, Env: env.filter((e) => !isSecret(e)) },
-      ...(task.Networks ? { Networks: task.Networks.map((n) => ({ ...n, Target: networks.find((x) => x.Id === n.Target)?.Name ?? n.Target })) } : {}),
+      ...(task.Networks ? { Networks: task.Networks.map((n) => ({ ...n, Target: names.get(n.Target) ?? n.Target })) } : {}),
     },
   };
   const tasks = await runningTasks(d, live.ID);

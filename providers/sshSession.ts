@@ -72,8 +72,8 @@ export async function runOn(t: SshTarget, command: string, stdin?: string): Prom
 interface Shared { client: Promise<Client>; busy: number; waiting: (() => void)[] }
 interface Pool { sessions: Map<string, Shared> }
 
-/** sshd allows 10 sessions per connection (MaxSessions); stay below it. */
-const maxChannels = 8;
+/** sshd allows 10 sessions per connection (MaxSessions): 7 for commands, 2 kept for the Docker API. */
+const maxChannels = 7;
 
 // On globalThis: every dynamic resource carries its own deserialized copy of this module,
 // and they must all share one pool inside the provider process.
@@ -106,8 +106,8 @@ export function sharedSession(t: SshTarget): Promise<Client> {
 }
 
 /**
- * Holds one of the connection's channel slots until `release` is called: commands and Docker
- * API channels share them, so together they never exceed what sshd grants one connection.
+ * Holds one of the connection's command slots until `release` is called, so commands and the
+ * Docker API's channels together never exceed what sshd grants one connection.
  */
 export async function channelSlot(t: SshTarget): Promise<{ client: Client; release: () => void }> {
   const client = await sharedSession(t);

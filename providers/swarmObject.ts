@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { isNotFound, withDocker } from "./dockerOverSsh";
 import { applyService, differingPaths, digestEnv, ObservedService, observeService } from "./serviceState";
 import { SshTarget, sshTargetFailures } from "./sshTarget";
+import { providerUpgraded } from "./upgraded";
 
 export type SwarmObjectKind = "service" | "config" | "secret" | "network";
 const typeName = (kind: SwarmObjectKind) => `Swarm${kind[0].toUpperCase()}${kind.slice(1)}`;
@@ -53,7 +54,7 @@ export const swarmObjectProvider: pulumi.dynamic.ResourceProvider = {
     const rekeyed = olds.manager.privateKey !== news.manager.privateKey || olds.manager.hostKey !== news.manager.hostKey || olds.manager.host !== news.manager.host;
     if (news.kind !== "service") {
       const changed = JSON.stringify(olds.spec) !== JSON.stringify(news.spec);
-      return { changes: changed || rekeyed, replaces: changed ? ["spec"] : [], deleteBeforeReplace: news.kind === "network" || news.kind === "secret" };
+      return { changes: changed || rekeyed || providerUpgraded(olds, news), replaces: changed ? ["spec"] : [], deleteBeforeReplace: news.kind === "network" || news.kind === "secret" };
     }
     const live = olds.observed ?? asApplied(olds);
     const name = news.spec?.Name ?? olds.spec.Name;
@@ -64,7 +65,7 @@ export const swarmObjectProvider: pulumi.dynamic.ResourceProvider = {
     for (const f of drift) console.error(`drift: service ${name}: field ${f} differs from what deskcluster applied`);
     if (secretMoved) console.error(`drift: service ${name}: field secretEnv differs (values not shown)`);
     if (live.spec && !live.running) console.error(`drift: service ${name}: field tasks: not running`);
-    const changes = intended.length > 0 || drift.length > 0 || secretMoved || !live.running || rekeyed;
+    const changes = intended.length > 0 || drift.length > 0 || secretMoved || !live.running || rekeyed || providerUpgraded(olds, news);
     return { changes, replaces: olds.spec.Name !== news.spec?.Name && news.spec !== (unknown as never) ? ["spec.Name"] : [], deleteBeforeReplace: false };
   },
   async create(inputs: SwarmObjectInputs) {
@@ -72,6 +73,8 @@ export const swarmObjectProvider: pulumi.dynamic.ResourceProvider = {
     return { id, outs: inputs.kind === "service" ? { ...inputs, observed: asApplied(inputs) } : inputs };
   },
   async update(_id: string, olds: SwarmObjectState, news: SwarmObjectInputs) {
+    // Configs, secrets and networks are immutable: an update only records new keys or provider code.
+    if (news.kind !== "service") return { outs: news };
     // Services converge in place; a task that does not run gets a forced restart.
     const restart = olds.observed?.running === false && olds.observed.spec !== undefined;
     await withDocker(news.manager, (d) => applyService(d, news.spec, news.secretEnv, restart));
