@@ -113,7 +113,9 @@ async function roll(i: ServiceRollInputs, olds?: ServiceRollState): Promise<Reco
       const svc = await inspectService(d, step.service);
       const tasks = svc ? (await runningTasks(d, svc.ID)).map((t) => t.id) : [];
       log(`roll ${i.system}: ${step.board} (${k + 1}/${boards.length}): applying ${step.service}`);
-      await applyService(d, i.specs[step.service], i.secretEnv, live[step.service]?.spec !== undefined && !live[step.service].running);
+      // Always a new task: the checks after the step wait for one, and a node drained for a
+      // roll must come back even when only its tasks (not its spec) were wrong.
+      await applyService(d, i.specs[step.service], i.secretEnv, live[step.service]?.spec !== undefined);
       return new Set(tasks);
     });
     for (const c of step.after) await waitFor(i, c, step, rest, oldTasks);
