@@ -43,19 +43,22 @@ export async function openSession(t: SshTarget, deadlineMs = 300_000): Promise<C
 
 /** Runs a command as the remote shell would; stdin carries secrets, never the command line. */
 export function run(c: Client, board: string, command: string, stdin?: string): Promise<RunResult> {
+  return new Promise<ClientChannel>((resolve, reject) => c.exec(command, (err: Error | undefined, ch: ClientChannel) => (
+    err ? reject(new Error(`board ${board}: cannot start command: ${err.message}`)) : resolve(ch)))).then((ch) => collect(ch, board, stdin));
+}
+
+/** The output of a command's channel; a non-zero exit is an error naming the board, with stderr's tail. */
+function collect(ch: ClientChannel, board: string, stdin?: string): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    c.exec(command, (err: Error | undefined, ch: ClientChannel) => {
-      if (err) return reject(new Error(`board ${board}: cannot start command: ${err.message}`));
-      let stdout = "";
-      let stderr = "";
-      ch.on("data", (d: Buffer) => (stdout += d.toString()));
-      ch.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-      ch.on("close", (code: number | null) => {
-        if (code === 0) return resolve({ stdout, stderr });
-        reject(new Error(`board ${board}: command exited ${code}\n${stderr.trim().split("\n").slice(-15).join("\n")}`));
-      });
-      ch.end(stdin ?? "");
+    let stdout = "";
+    let stderr = "";
+    ch.on("data", (d: Buffer) => (stdout += d.toString()));
+    ch.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    ch.on("close", (code: number | null) => {
+      if (code === 0) return resolve({ stdout, stderr });
+      reject(new Error(`board ${board}: command exited ${code}\n${stderr.trim().split("\n").slice(-15).join("\n")}`));
     });
+    ch.end(stdin ?? "");
   });
 }
 
@@ -72,8 +75,8 @@ export async function runOn(t: SshTarget, command: string, stdin?: string): Prom
 interface Shared { client: Promise<Client>; busy: number; waiting: (() => void)[] }
 interface Pool { sessions: Map<string, Shared> }
 
-/** sshd allows 10 sessions per connection (MaxSessions): 7 for commands, 2 kept for the Docker API. */
-const maxChannels = 7;
+/** sshd allows 10 sessions per connection (MaxSessions) and frees them late: stay well below. */
+const maxChannels = 6;
 
 // On globalThis: every dynamic resource carries its own deserialized copy of this module,
 // and they must all share one pool inside the provider process.
@@ -106,25 +109,38 @@ export function sharedSession(t: SshTarget): Promise<Client> {
 }
 
 /**
- * Holds one of the connection's command slots until `release` is called, so commands and the
- * Docker API's channels together never exceed what sshd grants one connection.
+ * Opens a channel on the board's shared connection, holding one of its slots until `release`.
+ * sshd frees a closed session a moment after the client sees it close, so a refused channel
+ * ("open failed": MaxSessions) is retried for a while instead of failing the step.
  */
-export async function channelSlot(t: SshTarget): Promise<{ client: Client; release: () => void }> {
+export async function openChannel(t: SshTarget, command: string): Promise<{ stream: ClientChannel; release: () => void }> {
   const client = await sharedSession(t);
   const s = pool().sessions.get(poolKey(t))!;
-  while (s.busy >= maxChannels) await new Promise<void>((r) => s.waiting.push(r));
-  s.busy++;
-  let released = false;
-  return { client, release: () => { if (released) return; released = true; s.busy--; s.waiting.shift()?.(); } };
+  for (let attempt = 0; ; attempt++) {
+    while (s.busy >= maxChannels) await new Promise<void>((r) => s.waiting.push(r));
+    s.busy++;
+    let released = false;
+    const release = () => { if (released) return; released = true; s.busy--; s.waiting.shift()?.(); };
+    try {
+      const stream = await new Promise<ClientChannel>((resolve, reject) => client.exec(command, (err, ch) => (err ? reject(err) : resolve(ch))));
+      return { stream, release };
+    } catch (err) {
+      release();
+      if (!/open failed/i.test(String((err as Error).message)) || attempt >= 40) {
+        throw new Error(`board ${t.board}: cannot start command: ${(err as Error).message}`);
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
 }
 
 /** Runs a command over the board's shared connection. */
 export async function runShared(t: SshTarget, command: string, stdin?: string): Promise<RunResult> {
-  const slot = await channelSlot(t);
+  const { stream, release } = await openChannel(t, command);
   try {
-    return await run(slot.client, t.board, command, stdin);
+    return await collect(stream, t.board, stdin);
   } finally {
-    slot.release();
+    release();
   }
 }
 
