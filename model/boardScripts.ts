@@ -98,7 +98,10 @@ export function engineRestartScript(plan: BoardPlan): string[] {
 export function dockerSetupScript(plan: BoardPlan): string {
   return [
     ...header,
-    `if ! command -v dockerd >/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io >/dev/null; changed=1; fi`,
+    // dockerd lives in sbin, which a non-login SSH shell has no PATH to: test the files.
+    `if [ ! -x /usr/sbin/dockerd ] && [ ! -x /usr/bin/dockerd ]; then`,
+    `  sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io >/dev/null; changed=1`,
+    `fi`,
     writeFile("/etc/docker/daemon.json", plan.files.daemonJson),
     `sudo usermod -aG docker "$(id -un)"`,
     `sudo systemctl enable docker >/dev/null 2>&1 || true`,

@@ -27,3 +27,11 @@ describe("board scripts: a running engine restarts only when its services can st
     assert.match(script, /elif \[ "\$changed" = 1 \]; then sudo systemctl restart docker/);
   });
 });
+
+describe("board scripts: an installed engine is found without sbin on PATH", () => {
+  it("tests for dockerd by path, so a re-run does not reinstall and restart a running engine", () => {
+    const script = dockerSetupScript(planCluster(stack("dev")).boards[0]);
+    assert.doesNotMatch(script, /command -v dockerd/);
+    assert.match(script, /\[ ! -x \/usr\/sbin\/dockerd \] && \[ ! -x \/usr\/bin\/dockerd \]/);
+  });
+});
