@@ -22,7 +22,9 @@ export class Board extends pulumi.ComponentResource {
   public readonly dockerReady: pulumi.Output<string>;
 
   constructor(name: string, args: BoardArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("deskcluster:index:Board", name, { board: args.plan.name, address: args.plan.address, rack: args.plan.board.rack, roles: args.plan.board.roles }, opts);
+    super("deskcluster:index:Board", name, {
+      board: args.plan.name, address: args.plan.address, rack: args.plan.board.rack, roles: args.plan.board.roles,
+    }, opts);
     this.name = args.plan.name;
     this.address = args.plan.address;
     this.connection = boardConnection(args.ssh, args.plan.name, args.plan.address);

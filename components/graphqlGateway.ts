@@ -4,10 +4,12 @@
 // a swarm secret file; each board's readiness is awaited before anything depends on the gateway.
 import * as pulumi from "@pulumi/pulumi";
 import { ClusterPlan } from "../model/clusterPlan";
-import { gatewayBoards, gatewayEnv, gatewayOf, gatewayPasswordFile, gatewayPorts, gatewayRole, gatewaySchemaCql, gatewayUid, gatewayUrls } from "../model/gatewayConfig";
+import {
+  gatewayBoards, gatewayEnv, gatewayOf, gatewayPasswordFile, gatewayPorts, gatewayRole, gatewaySchemaCql, gatewayUid, gatewayUrls,
+} from "../model/gatewayConfig";
 import { serviceSizing } from "../model/memoryBudget";
 import { hostAddress } from "../model/network";
-import { gatewayServiceName } from "../model/serviceNames";
+import { gatewayServiceName, serviceName } from "../model/serviceNames";
 import { cqlScript, httpWaitScript } from "../model/serviceScripts";
 import { globalServiceSpec } from "../model/swarmServiceSpec";
 import { RemoteCommand } from "../providers/remoteCommand";
@@ -40,7 +42,7 @@ export class GraphqlGateway extends pulumi.ComponentResource {
 
     const schema = new RemoteCommand(`${name}-schema`, {
       connection: args.boards[cassandra.board].connection,
-      create: cqlScript(`cassandra-${cassandra.board}`, cassandra.address, gatewaySchemaCql(inv)),
+      create: cqlScript(serviceName("cassandra", cassandra.board), cassandra.address, gatewaySchemaCql(inv)),
       stdin: pulumi.interpolate`${args.superuserPassword}\n`,
     }, { parent: this, dependsOn: [args.ring] });
     const secret = new SwarmObject(`${name}-cassandra-password`, {

@@ -8,6 +8,7 @@ import { boardByName } from "../model/lookup";
 import { serviceSizing } from "../model/memoryBudget";
 import { hostAddress } from "../model/network";
 import { boardsWithRole, byName } from "../model/placement";
+import { serviceName } from "../model/serviceNames";
 import { cqlScript } from "../model/serviceScripts";
 import { globalServiceSpec } from "../model/swarmServiceSpec";
 import { RemoteCommand } from "../providers/remoteCommand";
@@ -44,21 +45,23 @@ export class HealthPipeline extends pulumi.ComponentResource {
     const cassandra = args.plan.cassandra.nodes[0];
 
     const topic = new RemoteCommand(`${name}-topic`, {
-      connection: args.boards[broker.board].connection, what: "health topic", create: healthTopicScript(inv, `kafka-${broker.board}`),
+      connection: args.boards[broker.board].connection, what: "health topic", create: healthTopicScript(inv, serviceName("kafka", broker.board)),
     }, { parent: this, dependsOn: args.kafka });
     const schema = new RemoteCommand(`${name}-schema`, {
       connection: args.boards[cassandra.board].connection,
-      what: "health schema", create: cqlScript(`cassandra-${cassandra.board}`, cassandra.address, healthSchemaCql(inv)),
+      what: "health schema", create: cqlScript(serviceName("cassandra", cassandra.board), cassandra.address, healthSchemaCql(inv)),
       stdin: pulumi.interpolate`${args.superuserPassword}\n`,
     }, { parent: this, dependsOn: [args.ring] });
     const secret = new SwarmObject(`${name}-cassandra-password`, {
       manager: args.swarm.manager, kind: "secret",
-      spec: pulumi.output(args.superuserPassword).apply((pw) => ({ Name: passwordSecret, Data: Buffer.from(pw).toString("base64"), Labels: { "deskcluster.secret": "cassandra-password" } })),
+      spec: pulumi.output(args.superuserPassword).apply((pw) => ({
+        Name: passwordSecret, Data: Buffer.from(pw).toString("base64"), Labels: { "deskcluster.secret": "cassandra-password" },
+      })),
     }, { parent: this, dependsOn: [args.swarm.ready] });
 
     for (const b of sinks) {
       pinnedService(`${name}-sink-${b.name}`, {
-        manager: args.swarm.manager, name: `health-sink-${b.name}`, board: b.name, image: h.sink.image,
+        manager: args.swarm.manager, name: serviceName("health-sink", b.name), board: b.name, image: h.sink.image,
         env: sinkEnv(inv, b.name), memoryMb: serviceSizing(inv, b, "health-sink").memoryMb, network: "host", endpointMode: "dnsrr",
         secrets: [{ secretName: passwordSecret, fileName: "cassandra-password", uid: healthUid }],
       }, { parent: this, dependsOn: [topic, schema, secret] });

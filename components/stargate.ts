@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ClusterPlan } from "../model/clusterPlan";
 import { boardByName } from "../model/lookup";
 import { serviceSizing } from "../model/memoryBudget";
+import { serviceName } from "../model/serviceNames";
 import { httpWaitScript } from "../model/serviceScripts";
 import { stargatePorts } from "../model/stargateConfig";
 import { RemoteCommand } from "../providers/remoteCommand";
@@ -29,7 +30,7 @@ export class Stargate extends pulumi.ComponentResource {
     for (const node of plan.stargate) {
       const board = boardByName(inv, node.board);
       const coordinator = pinnedService(`${name}-${node.board}`, {
-        manager: args.swarm.manager, name: `stargate-${node.board}`, board: node.board, image: sg.coordinator.image,
+        manager: args.swarm.manager, name: serviceName("stargate-coordinator", node.board), board: node.board, image: sg.coordinator.image,
         env: node.coordinatorEnv, memoryMb: serviceSizing(inv, board, "stargate-coordinator").memoryMb,
         network: "host", endpointMode: "dnsrr",
       }, { parent: this, dependsOn: [args.ring] });
@@ -39,7 +40,7 @@ export class Stargate extends pulumi.ComponentResource {
         triggers: [coordinator.id, coordinator.spec],
       }, { parent: this, dependsOn: [coordinator] });
       pinnedService(`${name}-${node.board}-graphql`, {
-        manager: args.swarm.manager, name: `stargate-graphql-${node.board}`, board: node.board, image: sg.graphql.image,
+        manager: args.swarm.manager, name: serviceName("stargate-graphql", node.board), board: node.board, image: sg.graphql.image,
         env: node.graphqlEnv, memoryMb: serviceSizing(inv, board, "stargate-graphql").memoryMb,
         network: args.swarm.networkName, endpointMode: inv.swarm.endpointMode,
         ports: [{ target: stargatePorts.graphql, published: stargatePorts.graphql, mode: inv.swarm.publishMode }],

@@ -27,7 +27,8 @@ export function wiredCheckScript(plan: BoardPlan, peers: readonly string[]): str
   const sys = `/sys/class/net/${iface}`;
   return [
     `if [ ! -e ${sys} ]; then echo "${field}.name: the board has no interface ${iface}" >&2; exit 1; fi`,
-    `if [ -d ${sys}/wireless ] || [ -e ${sys}/phy80211 ]; then echo "${field}.kind: ${iface} is wireless on the board (${sys}/wireless), not wired" >&2; exit 1; fi`,
+    `if [ -d ${sys}/wireless ] || [ -e ${sys}/phy80211 ]; then`
+      + ` echo "${field}.kind: ${iface} is wireless on the board (${sys}/wireless), not wired" >&2; exit 1; fi`,
     ...(peers.length === 0 ? [] : [
       `if command -v ip >/dev/null; then for peer in ${peers.join(" ")}; do`,
       `  dev=$(ip route get "$peer" 2>/dev/null | sed -n 's/.* dev \\([^ ]*\\).*/\\1/p' | head -n 1)`,
@@ -45,14 +46,20 @@ export function baseSetupScript(plan: BoardPlan, peers: readonly string[] = []):
   return [
     ...header,
     ...wiredCheckScript(plan, peers),
-    `if [ "$(hostname)" != "${name}" ]; then sudo hostnamectl set-hostname ${name} 2>/dev/null || sudo hostname ${name}; echo ${name} | sudo tee /etc/hostname >/dev/null; changed=1; fi`,
+    `if [ "$(hostname)" != "${name}" ]; then sudo hostnamectl set-hostname ${name} 2>/dev/null || sudo hostname ${name};`
+      + ` echo ${name} | sudo tee /etc/hostname >/dev/null; changed=1; fi`,
     // Replace only our block in /etc/hosts; the rest of the file is the board's.
     `block=$(mktemp)`, `cat > "$block" <<'DESKCLUSTER_EOF'`, files.hosts.replace(/\n$/, ""), `DESKCLUSTER_EOF`,
     `new=$(mktemp); sed '/^# BEGIN deskcluster$/,/^# END deskcluster$/d' /etc/hosts > "$new"; cat "$block" >> "$new"`,
     `if ! cmp -s "$new" /etc/hosts; then sudo cp "$new" /etc/hosts; changed=1; fi; rm -f "$new" "$block"`,
     ...(files.staticAddress
-      ? [writeFile(`/etc/NetworkManager/system-connections/deskcluster-${board.interfaces.find((i) => i.kind === "wired")!.name}.nmconnection`, files.staticAddress, "0600"),
-        `if [ "$changed" = 1 ] && command -v nmcli >/dev/null; then sudo nmcli connection reload; fi`]
+      ? [
+        writeFile(
+          `/etc/NetworkManager/system-connections/deskcluster-${board.interfaces.find((i) => i.kind === "wired")!.name}.nmconnection`,
+          files.staticAddress, "0600",
+        ),
+        `if [ "$changed" = 1 ] && command -v nmcli >/dev/null; then sudo nmcli connection reload; fi`,
+      ]
       : []),
     `sudo mkdir -p ${dataDir}/cassandra ${dataDir}/kafka`,
     // apache/kafka runs as uid 1000; the cassandra entrypoint fixes its own ownership.

@@ -41,8 +41,10 @@ export function tokenReplication(inv: Inventory): number {
 
 export function gatewaySchemaCql(inv: Inventory): string[] {
   return [
-    `CREATE KEYSPACE IF NOT EXISTS data_endpoint_auth WITH replication = {'class': 'NetworkTopologyStrategy', '${inv.cluster.datacenter}': ${tokenReplication(inv)}};`,
-    `CREATE TABLE IF NOT EXISTS data_endpoint_auth."token" (auth_token uuid PRIMARY KEY, username text, created_timestamp int) WITH default_time_to_live = ${tokenTtlSeconds};`,
+    "CREATE KEYSPACE IF NOT EXISTS data_endpoint_auth WITH replication = "
+      + `{'class': 'NetworkTopologyStrategy', '${inv.cluster.datacenter}': ${tokenReplication(inv)}};`,
+    `CREATE TABLE IF NOT EXISTS data_endpoint_auth."token" (auth_token uuid PRIMARY KEY, username text, created_timestamp int)`
+      + ` WITH default_time_to_live = ${tokenTtlSeconds};`,
   ];
 }
 

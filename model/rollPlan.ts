@@ -59,7 +59,9 @@ export function cassandraRoll(nodes: readonly RollNode[], changed: ReadonlySet<s
   const running = new Set(facts.existing ?? nodes.map((n) => n.board));
   const steps = order.map((n) => {
     const up = [...running].filter((b) => b !== n.board).map((b) => nodes.find((x) => x.board === b)!);
-    const upNormal = (observer: RollNode, address: string): Check => ({ kind: "cassandra-up-normal", board: observer.board, service: observer.service, address });
+    const upNormal = (observer: RollNode, address: string): Check => ({
+      kind: "cassandra-up-normal", board: observer.board, service: observer.service, address,
+    });
     const step: RollStep = {
       board: n.board, service: n.service,
       // Every node that runs must be Up/Normal before one stops: RF 3 then keeps a LOCAL_QUORUM.

@@ -76,7 +76,8 @@ export function nodeLabelScript(node: string, labels: Record<string, string>, ro
   const entries = `sudo docker node ls --format '{{.ID}} {{.Hostname}} {{.Status}}'`;
   return [
     "set -eu",
-    `id=""; for i in $(seq 1 ${timeoutSeconds}); do id=$(${entries} | awk '$2=="${node}" && $3=="Ready" {print $1; exit}'); [ -n "$id" ] && break; sleep 1; done`,
+    `id=""; for i in $(seq 1 ${timeoutSeconds}); do id=$(${entries} | awk '$2=="${node}" && $3=="Ready" {print $1; exit}');`
+      + ` [ -n "$id" ] && break; sleep 1; done`,
     `if [ -z "$id" ]; then echo "board ${node}: not Ready in the swarm after ${timeoutSeconds}s (docker node ls)" >&2; exit 1; fi`,
     `for old in $(${entries} | awk '$2=="${node}" && $3!="Ready" {print $1}'); do sudo docker node rm --force "$old" >/dev/null; done`,
     `current=$(sudo docker node inspect "$id" --format '{{.Spec.Role}}')`,

@@ -85,7 +85,8 @@ export const remoteCommandProvider: pulumi.dynamic.ResourceProvider = {
     const drift = driftedFacts(olds.observed, news.expect);
     for (const f of drift) {
       // Facts are states and digests, never secrets: safe to print.
-      console.error(`drift: board ${news.connection.board}: ${news.what ?? "step"}: field ${f} is ${olds.observed?.[f] ?? "absent"}, wanted ${news.expect?.[f]}`);
+      console.error(`drift: board ${news.connection.board}: ${news.what ?? "step"}: `
+        + `field ${f} is ${olds.observed?.[f] ?? "absent"}, wanted ${news.expect?.[f]}`);
     }
     const changes = changed.length > 0 || moved || drift.length > 0 || providerUpgraded(olds, news);
     return { changes, replaces: [], deleteBeforeReplace: false };

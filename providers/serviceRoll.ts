@@ -100,7 +100,9 @@ async function roll(i: ServiceRollInputs, olds?: ServiceRollState): Promise<Reco
   const facts = { existing, activeController: i.system === "kafka" && existing.size > 0 ? await activeController(i) : undefined };
   const plan = rollPlan(i.system, i.nodes, changed, facts);
   const boards = plan.steps.map((s) => s.board);
-  if (boards.length > 0) log(`roll ${i.system}: order ${boards.join(" -> ")}${facts.activeController ? ` (active controller ${facts.activeController} last)` : ""}`);
+  if (boards.length > 0) {
+    log(`roll ${i.system}: order ${boards.join(" -> ")}${facts.activeController ? ` (active controller ${facts.activeController} last)` : ""}`);
+  }
   for (const [k, step] of plan.steps.entries()) {
     const rest = boards.slice(k + 1);
     const started = Date.now();
@@ -157,7 +159,8 @@ export const serviceRollProvider: pulumi.dynamic.ResourceProvider = {
     if (Object.values(live).some((o) => o.spec && o.secretDigest !== digest)) lines.push("drift: field secretEnv differs (values not shown)");
     for (const n of olds.nodes.filter((x) => !news.specs[x.service])) lines.push(`${n.service}: leaves the inventory`);
     for (const l of lines) log(`${l.startsWith("drift") ? "" : "change: "}roll ${news.system}: ${l}`);
-    const moved = JSON.stringify([olds.manager.host, olds.manager.hostKey, olds.nodes]) !== JSON.stringify([news.manager.host, news.manager.hostKey, news.nodes]);
+    const moved = JSON.stringify([olds.manager.host, olds.manager.hostKey, olds.nodes])
+      !== JSON.stringify([news.manager.host, news.manager.hostKey, news.nodes]);
     const changes = lines.length > 0 || moved || olds.timeoutSeconds !== news.timeoutSeconds || providerUpgraded(olds, news);
     return { changes, replaces: [], deleteBeforeReplace: false };
   },
@@ -194,6 +197,7 @@ export class ServiceRoll extends pulumi.dynamic.Resource {
       manager: pulumi.secret(args.manager), system: args.system, nodes: args.nodes, specs: args.specs,
       connections: pulumi.secret(args.connections), secretEnv: args.secretEnv === undefined ? undefined : pulumi.secret(args.secretEnv),
       timeoutSeconds: args.timeoutSeconds ?? 900, observed: undefined,
-    }, { ...opts, additionalSecretOutputs: ["manager", "connections", "secretEnv"] }, "deskcluster", `${args.system[0].toUpperCase()}${args.system.slice(1)}Roll`);
+    }, { ...opts, additionalSecretOutputs: ["manager", "connections", "secretEnv"] },
+    "deskcluster", `${args.system[0].toUpperCase()}${args.system.slice(1)}Roll`);
   }
 }

@@ -34,7 +34,9 @@ export async function openSession(t: SshTarget, deadlineMs = 300_000): Promise<C
           + `refusing to connect. If the board was reflashed, verify its new key and set it there.`);
       }
       if (/authentication/i.test(why)) throw new Error(`board ${t.board} (${t.host}): user ${t.user} was refused (${why}); check config sshPrivateKey`);
-      if (Date.now() - started > deadlineMs) throw new Error(`board ${t.board} (${t.host}:${t.port}): unreachable over SSH for ${Math.round(deadlineMs / 1000)}s: ${why}`);
+      if (Date.now() - started > deadlineMs) {
+        throw new Error(`board ${t.board} (${t.host}:${t.port}): unreachable over SSH for ${Math.round(deadlineMs / 1000)}s: ${why}`);
+      }
       await new Promise((r) => setTimeout(r, pause));
       pause = Math.min(pause * 2, 10_000);
     }

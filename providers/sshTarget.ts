@@ -19,6 +19,8 @@ export function sshTargetFailures(t: Partial<SshTarget> | undefined, field = "co
   if (!t.host) out.push(fail("host", "missing"));
   if (!t.user) out.push(fail("user", "missing"));
   if (t.privateKey !== undefined && !/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(t.privateKey)) out.push(fail("privateKey", "not a PEM/OpenSSH private key"));
-  if (t.hostKey !== undefined && !/^(ssh-ed25519|ecdsa-sha2-nistp256|ssh-rsa) [A-Za-z0-9+/=]+$/.test(t.hostKey.trim())) out.push(fail("hostKey", "not `<type> <base64>`; host keys are pinned, never skipped"));
+  if (t.hostKey !== undefined && !/^(ssh-ed25519|ecdsa-sha2-nistp256|ssh-rsa) [A-Za-z0-9+/=]+$/.test(t.hostKey.trim())) {
+    out.push(fail("hostKey", "not `<type> <base64>`; host keys are pinned, never skipped"));
+  }
   return out;
 }

@@ -42,7 +42,9 @@ async function createObject(i: SwarmObjectInputs): Promise<string> {
 }
 
 /** What a freshly applied service is taken to be until the next read asks the swarm. */
-const asApplied = (i: SwarmObjectInputs): ObservedService => ({ spec: i.spec, running: true, ...(i.secretEnv ? { secretDigest: digestEnv(i.secretEnv) } : {}) });
+const asApplied = (i: SwarmObjectInputs): ObservedService => ({
+  spec: i.spec, running: true, ...(i.secretEnv ? { secretDigest: digestEnv(i.secretEnv) } : {}),
+});
 
 export const swarmObjectProvider: pulumi.dynamic.ResourceProvider = {
   async check(_olds: SwarmObjectInputs, news: SwarmObjectInputs) {
@@ -51,10 +53,14 @@ export const swarmObjectProvider: pulumi.dynamic.ResourceProvider = {
     return { inputs: news, failures };
   },
   async diff(_id: string, olds: SwarmObjectState, news: SwarmObjectInputs) {
-    const rekeyed = olds.manager.privateKey !== news.manager.privateKey || olds.manager.hostKey !== news.manager.hostKey || olds.manager.host !== news.manager.host;
+    const rekeyed = olds.manager.privateKey !== news.manager.privateKey || olds.manager.hostKey !== news.manager.hostKey
+      || olds.manager.host !== news.manager.host;
     if (news.kind !== "service") {
       const changed = JSON.stringify(olds.spec) !== JSON.stringify(news.spec);
-      return { changes: changed || rekeyed || providerUpgraded(olds, news), replaces: changed ? ["spec"] : [], deleteBeforeReplace: news.kind === "network" || news.kind === "secret" };
+      return {
+        changes: changed || rekeyed || providerUpgraded(olds, news), replaces: changed ? ["spec"] : [],
+        deleteBeforeReplace: news.kind === "network" || news.kind === "secret",
+      };
     }
     const live = olds.observed ?? asApplied(olds);
     const name = news.spec?.Name ?? olds.spec.Name;

@@ -54,7 +54,9 @@ async function buildLab(): Promise<Registered[]> {
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req: any, cb: unknown) => {
     const raw = req.getObject()?.toJavaScript() ?? {};
-    registered.push({ type: req.getType(), name: req.getName(), parent: req.getParent(), deps: req.getDependenciesList(), raw: JSON.stringify(raw), inputs: raw });
+    registered.push({
+      type: req.getType(), name: req.getName(), parent: req.getParent(), deps: req.getDependenciesList(), raw: JSON.stringify(raw), inputs: raw,
+    });
     return register(req, cb);
   };
   const { DeskCluster } = await import("../components/deskCluster");
@@ -106,7 +108,9 @@ describe("components (Pulumi mocks, lab inventory)", function () {
     assert.match(one("kafka-nodes").parent, /deskcluster:index:KafkaCluster::kafka$/);
     assert.match(one("lab3-docker").parent, /deskcluster:index:Board::lab3$/);
     assert.match(one("swarm-join-lab2").parent, /deskcluster:index:Swarm::swarm$/);
-    for (const e of r.filter((x) => x.type !== "deskcluster:index:DeskCluster" && !x.type.startsWith("pulumi:providers:"))) assert.ok(e.parent, `${e.name} has no parent`);
+    for (const e of r.filter((x) => x.type !== "deskcluster:index:DeskCluster" && !x.type.startsWith("pulumi:providers:"))) {
+      assert.ok(e.parent, `${e.name} has no parent`);
+    }
   });
 
   it("rolls each stateful system through one resource, after the swarm, then configures auth", () => {
@@ -158,7 +162,9 @@ describe("components (Pulumi mocks, lab inventory)", function () {
 
   it("protects the Kafka cluster id and records each node's identity", () => {
     const ids = r.filter((e) => e.type.endsWith(":KafkaIdentity"));
-    assert.deepEqual(ids.map((e) => [e.name, e.inputs.nodeId, e.inputs.rack]), [["kafka-lab1-identity", 1, "rack-1"], ["kafka-lab2-identity", 2, "rack-2"], ["kafka-lab3-identity", 3, "rack-3"]]);
+    assert.deepEqual(ids.map((e) => [e.name, e.inputs.nodeId, e.inputs.rack]), [
+      ["kafka-lab1-identity", 1, "rack-1"], ["kafka-lab2-identity", 2, "rack-2"], ["kafka-lab3-identity", 3, "rack-3"],
+    ]);
     assert.equal(r.filter((e) => e.type.endsWith(":ClusterId")).length, 1);
   });
 
@@ -177,7 +183,9 @@ describe("components (Pulumi mocks, lab inventory)", function () {
     assert.deepEqual(agent.TaskTemplate.ContainerSpec.Mounts, [{ Type: "bind", Source: "/", Target: "/host", ReadOnly: true }]);
     assert.ok(agent.TaskTemplate.ContainerSpec.Env.includes("HEALTH_BOARD={{.Node.Hostname}}"));
     const sink = plain(one("health-sink-lab4").inputs.spec).TaskTemplate.ContainerSpec;
-    assert.deepEqual(sink.Secrets, [{ SecretName: "deskcluster-cassandra-password", File: { Name: "cassandra-password", UID: "10001", GID: "10001", Mode: 0o400 } }]);
+    assert.deepEqual(sink.Secrets, [
+      { SecretName: "deskcluster-cassandra-password", File: { Name: "cassandra-password", UID: "10001", GID: "10001", Mode: 0o400 } },
+    ]);
     const deps = one("health-sink-lab4").deps.map(nameOf);
     for (const d of ["health-topic", "health-schema", "health-cassandra-password"]) assert.ok(deps.includes(d), `sink waits for ${d}`);
     assert.ok(one("health-schema").deps.map(nameOf).includes("cassandra-auth"), "the table waits for the ring");

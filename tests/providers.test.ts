@@ -43,7 +43,10 @@ describe("providers (day 2, no board)", () => {
   before(async () => {
     const s = await startBoard(ran);
     server = s.server;
-    target = { board: "lab9", host: "127.0.0.1", port: s.port, user: "pi", privateKey: userKey.private, hostKey: hostKey.public.trim().split(" ").slice(0, 2).join(" ") };
+    target = {
+      board: "lab9", host: "127.0.0.1", port: s.port, user: "pi", privateKey: userKey.private,
+      hostKey: hostKey.public.trim().split(" ").slice(0, 2).join(" "),
+    };
   });
   after(async () => { await closeSharedSessions(); server.close(); require("node:fs").rmSync(state, { force: true }); });
 
@@ -78,7 +81,9 @@ describe("providers (day 2, no board)", () => {
 
   it("runs updates of one serial group one at a time (engine restarts, board by board)", async () => {
     const log = `${state}.serial`;
-    const slow = (n: number) => ({ ...step(), serial: "docker-engine", create: `echo start${n} >> ${log}; sleep 0.4; echo end${n} >> ${log}`, probe: undefined, expect: undefined });
+    const slow = (n: number) => ({
+      ...step(), serial: "docker-engine", create: `echo start${n} >> ${log}; sleep 0.4; echo end${n} >> ${log}`, probe: undefined, expect: undefined,
+    });
     await Promise.all([1, 2, 3].map((n) => remoteCommandProvider.update!("id", slow(n), slow(n))));
     const lines = require("node:fs").readFileSync(log, "utf8").trim().split("\n");
     require("node:fs").rmSync(log);
@@ -105,7 +110,10 @@ describe("providers (day 2, no board)", () => {
 describe("swarm providers: the live spec in the desired shape", () => {
   const desired = {
     Name: "cassandra-lab1",
-    TaskTemplate: { ContainerSpec: { Image: "c:4", Env: ["A=1", "B=2"], Configs: [{ ConfigName: "y", File: { Name: "/etc/c.yaml" } }] }, Networks: [{ Target: "host" }] },
+    TaskTemplate: {
+      ContainerSpec: { Image: "c:4", Env: ["A=1", "B=2"], Configs: [{ ConfigName: "y", File: { Name: "/etc/c.yaml" } }] },
+      Networks: [{ Target: "host" }],
+    },
     EndpointSpec: { Mode: "dnsrr", Ports: [] },
   };
   const live = {
@@ -131,7 +139,9 @@ describe("swarm providers: the live spec in the desired shape", () => {
     heap.TaskTemplate.ContainerSpec.Env = ["A=1", "B=3"];
     const changed = await swarmObjectProvider.diff!("id", olds, { manager, kind: "service", spec: heap });
     assert.deepEqual([changed.changes, changed.replaces], [true, []]);
-    const stopped = await swarmObjectProvider.diff!("id", { ...olds, observed: { spec: desired, running: false } }, { manager, kind: "service", spec: desired });
+    const stopped = await swarmObjectProvider.diff!(
+      "id", { ...olds, observed: { spec: desired, running: false } }, { manager, kind: "service", spec: desired },
+    );
     assert.equal(stopped.changes, true);
     const config = await swarmObjectProvider.diff!("id", { manager, kind: "config", spec: { Name: "a" } }, { manager, kind: "config", spec: { Name: "b" } });
     assert.deepEqual(config.replaces, ["spec"], "configs are immutable");
@@ -139,7 +149,9 @@ describe("swarm providers: the live spec in the desired shape", () => {
 
   it("ServiceRoll: one changed node is a change of the rolled set, never a replacement", async () => {
     const node = { board: "lab1", service: "cassandra-lab1", rack: "r1", address: "10.0.0.1" };
-    const base = { manager, system: "cassandra" as const, nodes: [node], specs: { "cassandra-lab1": desired }, connections: { lab1: manager }, timeoutSeconds: 60 };
+    const base = {
+      manager, system: "cassandra" as const, nodes: [node], specs: { "cassandra-lab1": desired }, connections: { lab1: manager }, timeoutSeconds: 60,
+    };
     const olds = { ...base, observed: { "cassandra-lab1": { spec: desired, running: true } } };
     assert.equal((await serviceRollProvider.diff!("id", olds, base)).changes, false);
     const drifted = { ...olds, observed: { "cassandra-lab1": { spec: { ...desired, Name: "x" }, running: true } } };

@@ -45,7 +45,10 @@ describe("SSH to a board (ssh2, pinned host key)", () => {
   });
 
   it("refuses a server whose host key is not the pinned one", async () => {
-    await assert.rejects(runOn({ ...target, hostKey: pub(otherHostKey) }, "true"), /board lab9 \(127\.0\.0\.1\): host key differs from the pinned ssh-ed25519 key in config deskcluster:hostKeys\["lab9"\]/);
+    await assert.rejects(
+      runOn({ ...target, hostKey: pub(otherHostKey) }, "true"),
+      /board lab9 \(127\.0\.0\.1\): host key differs from the pinned ssh-ed25519 key in config deskcluster:hostKeys\["lab9"\]/,
+    );
   });
 
   it("reports a failing command with its board, exit code and stderr", async () => {
@@ -58,7 +61,9 @@ describe("SSH to a board (ssh2, pinned host key)", () => {
   });
 
   it("checks connection fields before dialling, naming board and field", () => {
-    assert.deepEqual(sshTargetFailures({ ...target, hostKey: "AAAA" }).map((f) => f.reason), ["board lab9, field connection.hostKey: not `<type> <base64>`; host keys are pinned, never skipped"]);
+    assert.deepEqual(sshTargetFailures({ ...target, hostKey: "AAAA" }).map((f) => f.reason), [
+      "board lab9, field connection.hostKey: not `<type> <base64>`; host keys are pinned, never skipped",
+    ]);
     assert.deepEqual(sshTargetFailures({ ...target, privateKey: "hunter2" }).map((f) => f.property), ["connection.privateKey"]);
   });
 
@@ -66,7 +71,9 @@ describe("SSH to a board (ssh2, pinned host key)", () => {
     const base = { connection: target, create: "a" };
     const same = await remoteCommandProvider.diff!("id", base, base);
     assert.equal(same.changes, false);
-    for (const news of [{ ...base, create: "b" }, { ...base, triggers: [2] }, { ...base, connection: { ...target, host: "127.0.0.2" } }, { ...base, delete: "leave" }]) {
+    for (const news of [
+      { ...base, create: "b" }, { ...base, triggers: [2] }, { ...base, connection: { ...target, host: "127.0.0.2" } }, { ...base, delete: "leave" },
+    ]) {
       const d = await remoteCommandProvider.diff!("id", base, news);
       assert.deepEqual([d.changes, d.replaces], [true, []], JSON.stringify(news));
     }

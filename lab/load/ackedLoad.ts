@@ -115,7 +115,8 @@ export class AckedLoad {
         this.cassandra.failed++;
         const e = err as { code?: number; message: string; innerErrors?: Record<string, { code?: number }> };
         const inner = Object.values(e.innerErrors ?? {});
-        const unavailable = e.code === types.responseErrorCodes.unavailableException || inner.some((x) => x.code === types.responseErrorCodes.unavailableException);
+        const unavailable = e.code === types.responseErrorCodes.unavailableException
+          || inner.some((x) => x.code === types.responseErrorCodes.unavailableException);
         note(this.cassandra, unavailable ? "unavailable (LOCAL_QUORUM refused)" : `${e.message.slice(0, 80)}`);
       }
       await sleep(pauseMs);
@@ -156,7 +157,9 @@ export class AckedLoad {
     let missing = 0;
     try {
       for (const key of this.rowsAcked) {
-        const rs = await client.execute(`SELECT v FROM ${checkKeyspace}.load WHERE k = ?`, [key], { prepare: true, consistency: types.consistencies.localQuorum });
+        const rs = await client.execute(
+          `SELECT v FROM ${checkKeyspace}.load WHERE k = ?`, [key], { prepare: true, consistency: types.consistencies.localQuorum },
+        );
         if (rs.rowLength === 0) missing++;
       }
     } finally {

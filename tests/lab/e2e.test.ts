@@ -104,7 +104,8 @@ describe("lab end to end (pulumi up on simulated boards)", function () {
   it("loses no acknowledged record and stores no duplicate when the sink is down for 20 s", async () => {
     await sinkOutage(ctx, 20);
     const l = await compareKafkaWithRows(ctx);
-    console.log(`      after a 20 s sink outage: ${l.acked} records acknowledged by Kafka (${l.distinct} distinct, ${l.resent} resent), ${l.stored} stored as rows, ${l.missing.length} missing, ${l.unexpected.length} rows without a record`);
+    console.log(`      after a 20 s sink outage: ${l.acked} records acknowledged by Kafka (${l.distinct} distinct, ${l.resent} resent),`
+      + ` ${l.stored} stored as rows, ${l.missing.length} missing, ${l.unexpected.length} rows without a record`);
     assert.deepEqual(l.missing, []);
     assert.deepEqual(l.unexpected, []);
     assert.equal(l.stored, l.distinct);
