@@ -18,7 +18,9 @@ export interface DashboardConfig {
 export interface Asset { readonly type: string; readonly body: Buffer }
 export interface DashboardAssets { get(name: string): Asset | undefined }
 
-const types: Record<string, string> = { html: "text/html; charset=utf-8", js: "text/javascript; charset=utf-8", css: "text/css; charset=utf-8", json: "application/json" };
+const types: Record<string, string> = {
+  html: "text/html; charset=utf-8", js: "text/javascript; charset=utf-8", css: "text/css; charset=utf-8", json: "application/json",
+};
 
 /** Where the page lives: beside the compiled code in the image, in the source tree under ts-node. */
 function pageDir(): string {

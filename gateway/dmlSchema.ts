@@ -173,7 +173,10 @@ function tableNames(t: TableModel, warnings: string[]): TableNames {
   for (const c of t.columns) {
     const g = columnGraphqlName(c.name);
     const clash = byGraphql.get(g);
-    if (clash) { warnings.push(`Could not convert column ${c.name} in table/UDT ${t.name} because its GraphQL name ${g} would collide with column ${clash.name}`); continue; }
+    if (clash) {
+      warnings.push(`Could not convert column ${c.name} in table/UDT ${t.name} because its GraphQL name ${g} would collide with column ${clash.name}`);
+      continue;
+    }
     if (g !== c.name) warnings.push(`Column ${c.name} in table/UDT ${t.name} mapped as ${g}`);
     byGraphql.set(g, c); ofColumn.set(c.name, g);
   }
@@ -218,14 +221,24 @@ class TableBuilder {
       }
     }
     if (this.fields.length === 0) throw new Error("no column could be converted");
-    const keyNote = `Note that ${this.fields.filter((c) => c.kind === "partition_key" || c.kind === "clustering").map((c) => `'${this.names.ofColumn.get(c.name)}'`).join(", ")} ` +
+    const keyFields = this.fields.filter((c) => c.kind === "partition_key" || c.kind === "clustering")
+      .map((c) => `'${this.names.ofColumn.get(c.name)}'`).join(", ");
+    const keyNote = `Note that ${keyFields} ` +
       "are the fields that correspond to the table primary key.";
-    this.output = new GraphQLObjectType({ name: g, description: `The type used to represent results of a query for the table '${table.name}'.`, fields: outFields });
+    this.output = new GraphQLObjectType({
+      name: g, description: `The type used to represent results of a query for the table '${table.name}'.`, fields: outFields,
+    });
     this.input = new GraphQLInputObjectType({ name: `${g}Input`, description: `The input type for the table '${table.name}'.\n${keyNote}`, fields: inFields });
     this.filter = new GraphQLInputObjectType({
-      name: `${g}FilterInput`, description: `The input type used for filtering with non-equality operators for the table '${table.name}'.\n${keyNote}`, fields: filterFields,
+      name: `${g}FilterInput`,
+      description: `The input type used for filtering with non-equality operators for the table '${table.name}'.\n${keyNote}`,
+      fields: filterFields,
     });
-    this.order = new GraphQLEnumType({ name: `${g}Order`, description: `The enum used to order a query result based on one or more fields for the table '${table.name}'.`, values: orderValues });
+    this.order = new GraphQLEnumType({
+      name: `${g}Order`,
+      description: `The enum used to order a query result based on one or more fields for the table '${table.name}'.`,
+      values: orderValues,
+    });
     this.result = new GraphQLObjectType({
       name: `${g}Result`, fields: { pageState: { type: GraphQLString }, values: { type: new GraphQLList(new GraphQLNonNull(this.output)) } },
     });
@@ -254,7 +267,8 @@ class TableBuilder {
         const value = op === "in" ? (v as unknown[]).map((e) => toCqlValue(c.type, e))
           : op === "contains" ? toCqlValue(c.type.kind === "map" ? c.type.value : c.type.kind === "list" || c.type.kind === "set" ? c.type.element : c.type, v)
             : op === "containsKey" && c.type.kind === "map" ? toCqlValue(c.type.key, v)
-              : op === "containsEntry" && c.type.kind === "map" ? { key: toCqlValue(c.type.key, (v as { key: unknown }).key), value: toCqlValue(c.type.value, (v as { value: unknown }).value) }
+              : op === "containsEntry" && c.type.kind === "map"
+                ? { key: toCqlValue(c.type.key, (v as { key: unknown }).key), value: toCqlValue(c.type.value, (v as { value: unknown }).value) }
                 : toCqlValue(c.type, v);
         out.push({ column: c, op: op as FilterOp, value });
       }
@@ -276,7 +290,9 @@ class TableBuilder {
       resolve: async (_src, args, ctx, info) => {
         const o: QueryOptionValues = args.options ?? {};
         const pageSize = checkedPageSize(ctx, o);
-        if (o.limit !== undefined && o.limit !== null && (!Number.isInteger(o.limit) || o.limit < 1)) throw new BadRequest("options.limit must be a positive integer");
+        if (o.limit !== undefined && o.limit !== null && (!Number.isInteger(o.limit) || o.limit < 1)) {
+          throw new BadRequest("options.limit must be a positive integer");
+        }
         const where = args.filter ? this.conditions(args.filter)
           : [...this.valueMap(args.value ?? {})].map(([n, v]): Condition => ({ column: this.table.columns.find((c) => c.name === n)!, op: "eq", value: v }));
         const orderBy = ((args.orderBy ?? []) as string[]).map((s) => {
@@ -305,13 +321,19 @@ class TableBuilder {
     return {
       [`delete${g}`]: {
         description: `Delete mutation for the table '${t.name}'.`, type: this.mutationResult,
-        args: { value: { type: new GraphQLNonNull(this.input) }, ifExists: { type: GraphQLBoolean }, ifCondition: { type: this.filter }, options: { type: mutationOptions } },
-        resolve: (_s, a, ctx) => this.mutate(ctx, deleteStatement(t, this.valueMap(a.value), { ifExists: a.ifExists, ifCondition: a.ifCondition ? this.conditions(a.ifCondition) : undefined }), a.options, a.value),
+        args: {
+          value: { type: new GraphQLNonNull(this.input) }, ifExists: { type: GraphQLBoolean },
+          ifCondition: { type: this.filter }, options: { type: mutationOptions },
+        },
+        resolve: (_s, a, ctx) => this.mutate(ctx, deleteStatement(t, this.valueMap(a.value), {
+          ifExists: a.ifExists, ifCondition: a.ifCondition ? this.conditions(a.ifCondition) : undefined,
+        }), a.options, a.value),
       },
       [`insert${g}`]: {
         description: `Insert mutation for the table '${t.name}'.`, type: this.mutationResult,
         args: { value: { type: new GraphQLNonNull(this.input) }, ifNotExists: { type: GraphQLBoolean }, options: { type: mutationOptions } },
-        resolve: (_s, a, ctx) => this.mutate(ctx, insertStatement(t, this.valueMap(a.value), { ifNotExists: a.ifNotExists, ttl: ttl(a.options) }), a.options, a.value),
+        resolve: (_s, a, ctx) => this.mutate(ctx, insertStatement(t, this.valueMap(a.value), { ifNotExists: a.ifNotExists, ttl: ttl(a.options) }),
+          a.options, a.value),
       },
       [`bulkInsert${g}`]: {
         description: `Bulk insert mutations for the table '${t.name}'.`, type: new GraphQLList(this.mutationResult),
@@ -321,7 +343,10 @@ class TableBuilder {
       },
       [`update${g}`]: {
         description: `Update mutation for the table '${t.name}'.`, type: this.mutationResult,
-        args: { value: { type: new GraphQLNonNull(this.input) }, ifExists: { type: GraphQLBoolean }, ifCondition: { type: this.filter }, options: { type: mutationOptions } },
+        args: {
+          value: { type: new GraphQLNonNull(this.input) }, ifExists: { type: GraphQLBoolean },
+          ifCondition: { type: this.filter }, options: { type: mutationOptions },
+        },
         resolve: (_s, a, ctx) => this.mutate(ctx, updateStatement(t, this.valueMap(a.value), {
           ifExists: a.ifExists, ifCondition: a.ifCondition ? this.conditions(a.ifCondition) : undefined, ttl: ttl(a.options),
         }), a.options, a.value),
@@ -351,11 +376,14 @@ export function buildDmlSchema(ks: KeyspaceModel): { schema: GraphQLSchema; warn
   }
   queries.conversionWarnings = {
     type: new GraphQLList(GraphQLString),
-    description: `Warnings encountered during the CQL to GraphQL conversion.${warnings.length === 0 ? "\nNo warnings found, this will return an empty list." : ""}`,
+    description: `Warnings encountered during the CQL to GraphQL conversion.` +
+      `${warnings.length === 0 ? "\nNo warnings found, this will return an empty list." : ""}`,
     resolve: () => warnings,
   };
   if (Object.keys(mutations).length === 0) {
-    mutations.keyspaceEmptyMutation = { type: GraphQLBoolean, description: "Placeholder mutation that is exposed when a keyspace is empty.", resolve: () => true };
+    mutations.keyspaceEmptyMutation = {
+      type: GraphQLBoolean, description: "Placeholder mutation that is exposed when a keyspace is empty.", resolve: () => true,
+    };
   }
   const schema = new GraphQLSchema({
     query: new GraphQLObjectType({ name: "Query", fields: queries }),

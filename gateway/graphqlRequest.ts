@@ -39,7 +39,9 @@ export async function runGraphql(schema: GraphQLSchema, p: GraphqlParams, contex
   if (p.variables !== undefined && p.variables !== null && (typeof p.variables !== "object" || Array.isArray(p.variables))) {
     return graphqlError(400, "variables must be a JSON object");
   }
-  if (p.operationName !== undefined && p.operationName !== null && typeof p.operationName !== "string") return graphqlError(400, "operationName must be a string");
+  if (p.operationName !== undefined && p.operationName !== null && typeof p.operationName !== "string") {
+    return graphqlError(400, "operationName must be a string");
+  }
   let document: DocumentNode;
   try {
     document = parse(p.query, { maxTokens: Math.ceil(limits.maxQueryBytes / 2) });

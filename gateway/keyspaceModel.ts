@@ -30,7 +30,9 @@ export interface KeyspaceModel {
 
 export interface SchemaRows {
   readonly keyspaces: readonly { keyspace_name: string; replication?: Record<string, string> }[];
-  readonly columns: readonly { keyspace_name: string; table_name: string; column_name: string; kind: string; position: number; clustering_order: string; type: string }[];
+  readonly columns: readonly {
+    keyspace_name: string; table_name: string; column_name: string; kind: string; position: number; clustering_order: string; type: string;
+  }[];
   readonly indexes: readonly { keyspace_name: string; table_name: string; options: Record<string, string> }[];
   readonly tables: readonly { keyspace_name: string; table_name: string }[];
 }

@@ -66,7 +66,8 @@ export const cqlScalars: Record<string, GraphQLScalarType> = {
     if (!/^[\x00-\x7f]*$/.test(s)) throw new TypeError("not ASCII");
     return s;
   }),
-  decimal: scalar("Decimal", "A CQL decimal as a string, e.g. \"1.5\".", asString, (v) => types.BigDecimal.fromString(typeof v === "number" ? String(v) : str(v, "a decimal"))),
+  decimal: scalar("Decimal", "A CQL decimal as a string, e.g. \"1.5\".", asString,
+    (v) => types.BigDecimal.fromString(typeof v === "number" ? String(v) : str(v, "a decimal"))),
   varint: scalar("Varint", "A CQL varint (arbitrary-precision integer) as a string.", asString, (v) => types.Integer.fromString(integerText(v))),
   float: scalar("Float32", "A CQL float (32-bit IEEE-754).", (v) => Number(v), (v) => {
     const n = typeof v === "string" ? Number(v) : v;

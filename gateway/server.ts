@@ -43,7 +43,8 @@ function readBody(req: IncomingMessage, max: number): Promise<string> {
 function send(res: ServerResponse, a: HttpAnswer): void {
   const body = JSON.stringify(a.body);
   res.writeHead(a.status, {
-    "content-type": "application/json", "content-length": Buffer.byteLength(body), "cache-control": "no-store", ...(a.status === 413 ? { connection: "close" } : {}),
+    "content-type": "application/json", "content-length": Buffer.byteLength(body), "cache-control": "no-store",
+    ...(a.status === 413 ? { connection: "close" } : {}),
   });
   res.end(body);
 }
@@ -64,7 +65,9 @@ export function createHandler(deps: GatewayDeps): (req: IncomingMessage, res: Se
     return (await deps.authenticator.authenticate(token)) === undefined ? stargateError(401, invalidTokenMessage) : undefined;
   }
 
-  async function graphql(req: IncomingMessage, url: URL, schemaOf: () => GraphQLSchema | undefined, ctx: unknown, retry: () => Promise<boolean>): Promise<HttpAnswer> {
+  async function graphql(
+    req: IncomingMessage, url: URL, schemaOf: () => GraphQLSchema | undefined, ctx: unknown, retry: () => Promise<boolean>,
+  ): Promise<HttpAnswer> {
     const body = req.method === "POST" ? await readBody(req, bodyLimit) : "";
     const p = requestParams(req.method ?? "GET", url, String(req.headers["content-type"] ?? ""), body);
     if ("status" in p) return p;

@@ -61,7 +61,10 @@ step "converge (pulumi up)" converge
 date +%s%3N >"$DIR/converged-at" # the health checks count their 30 s from here
 # Measured now, before the no-op preview and the summary spend the budget (tests/lab/e2e.test.ts reads it).
 step "health rows after converge" npx --no-install ts-node --transpile-only lab/checks/rowsAfterUp.ts
-noop() { pulumi preview --stack lab --config-file "$DIR/Pulumi.lab.yaml" --policy-pack policies --expect-no-changes --non-interactive --suppress-outputs >/dev/null && echo "no-op: a second run would change nothing"; }
+noop() {
+  pulumi preview --stack lab --config-file "$DIR/Pulumi.lab.yaml" --policy-pack policies --expect-no-changes --non-interactive --suppress-outputs >/dev/null &&
+    echo "no-op: a second run would change nothing"
+}
 step "no-op check (preview --expect-no-changes)" noop
 step "health" npx --no-install ts-node --transpile-only lab/checks/summary.ts
 echo "== timings"; printf '  %s\n' "${TIMES[@]}"

@@ -107,17 +107,26 @@ describe("gateway: HTTP answers", () => {
     r = await fetch(`${base}/graphql/deskcluster?query=${encodeURIComponent("{ vitals(value: {board: \"a\", day: \"2024-05-01\"}) { values { board } } }")}`,
       { headers: { "x-cassandra-token": token } });
     assert.deepEqual(await r.json(), { data: { vitals: { values: [] } } });
-    r = await fetch(`${base}/graphql-schema?query=${encodeURIComponent("{ keyspaces { name dcs { name replicas } tables { name } } }")}`, { headers: { "x-cassandra-token": token } });
-    assert.deepEqual(await r.json(), { data: { keyspaces: [{ name: "deskcluster", dcs: [{ name: "lab1", replicas: 3 }], tables: [{ name: "Query" }, { name: "things" }, { name: "vitals" }] }] } });
+    r = await fetch(`${base}/graphql-schema?query=${encodeURIComponent("{ keyspaces { name dcs { name replicas } tables { name } } }")}`,
+      { headers: { "x-cassandra-token": token } });
+    assert.deepEqual(await r.json(), {
+      data: { keyspaces: [{ name: "deskcluster", dcs: [{ name: "lab1", replicas: 3 }], tables: [{ name: "Query" }, { name: "things" }, { name: "vitals" }] }] },
+    });
     r = await post("/graphql/nosuch", { query: "{ conversionWarnings }" }, { "x-cassandra-token": token });
     assert.deepEqual([r.status, await r.json()], [404, { errors: [{ message: "Unknown keyspace 'nosuch'" }] }]);
     r = await post("/graphql/%3Cscript%3E", { query: "{ a }" }, { "x-cassandra-token": token });
     assert.deepEqual([r.status, await r.json()], [400, { errors: [{ message: "Invalid keyspace name" }] }]);
-    r = await fetch(`${base}/graphql/deskcluster`, { method: "POST", headers: { "content-type": "application/json", "x-cassandra-token": token }, body: "{not json" });
+    r = await fetch(`${base}/graphql/deskcluster`, {
+      method: "POST", headers: { "content-type": "application/json", "x-cassandra-token": token }, body: "{not json",
+    });
     assert.deepEqual([r.status, await r.json()], [400, { errors: [{ message: "the body is not valid JSON" }] }]);
-    r = await fetch(`${base}/graphql/deskcluster`, { method: "POST", headers: { "content-type": "application/graphql", "x-cassandra-token": token }, body: "{ conversionWarnings }" });
+    r = await fetch(`${base}/graphql/deskcluster`, {
+      method: "POST", headers: { "content-type": "application/graphql", "x-cassandra-token": token }, body: "{ conversionWarnings }",
+    });
     assert.equal(r.status, 200);
-    r = await fetch(`${base}/graphql/deskcluster`, { method: "POST", headers: { "content-type": "application/json", "x-cassandra-token": token }, body: "x".repeat(200_000) });
+    r = await fetch(`${base}/graphql/deskcluster`, {
+      method: "POST", headers: { "content-type": "application/json", "x-cassandra-token": token }, body: "x".repeat(200_000),
+    });
     assert.equal(r.status, 413);
   });
 

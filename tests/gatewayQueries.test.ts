@@ -42,7 +42,8 @@ describe("gateway: queries to CQL", () => {
     const ex = new Recorder();
     await gql(`{ vitals(filter: { board: { in: ["lab1", "lab2"] }, day: { eq: "2024-05-01" }, ts: { gte: "2024-05-01T10:00:00Z", lt: 1714560000000 } },
       orderBy: [ts_ASC], options: { limit: 5, consistency: LOCAL_ONE }) { values { ts } } }`, ex);
-    assert.equal(ex.calls[0].cql, `SELECT "ts" FROM "deskcluster"."vitals" WHERE "board" IN ? AND "day" = ? AND "ts" >= ? AND "ts" < ? ORDER BY "ts" ASC LIMIT ?`);
+    assert.equal(ex.calls[0].cql,
+      `SELECT "ts" FROM "deskcluster"."vitals" WHERE "board" IN ? AND "day" = ? AND "ts" >= ? AND "ts" < ? ORDER BY "ts" ASC LIMIT ?`);
     assert.deepEqual(ex.calls[0].params.slice(0, 1), [["lab1", "lab2"]]);
     assert.equal(ex.calls[0].params[4], 5);
     assert.equal(ex.calls[0].o.consistency, "LOCAL_ONE");
@@ -55,15 +56,18 @@ describe("gateway: queries to CQL", () => {
 
   it("pages: pageSize and pageState in, base64 pageState out", async () => {
     const ex = new Recorder(() => ({ rows: [{ seq: 1 }], pageState: Buffer.from([1, 2, 3]) }));
-    const r = await gql(`{ things(value: { id: "fe86cad0-1965-11eb-84e6-ab660d2e8c9e" }, options: { pageSize: 1, pageState: "CQk=" }) { values { seq } pageState } }`, ex);
+    const r = await gql(`{ things(value: { id: "fe86cad0-1965-11eb-84e6-ab660d2e8c9e" }, ` +
+      `options: { pageSize: 1, pageState: "CQk=" }) { values { seq } pageState } }`, ex);
     assert.deepEqual(r.body.data.things, { values: [{ seq: 1 }], pageState: "AQID" });
     assert.deepEqual([ex.calls[0].o.pageSize, ex.calls[0].o.pageState], [1, Buffer.from([9, 9])]);
   });
 
   it("refuses what would need ALLOW FILTERING, with the reason, before Cassandra is asked", async () => {
     const cases: [string, RegExp][] = [
-      [`{ vitals(filter: { cpu_mhz: { gt: 1000 } }) { values { board } } }`, /gt on cpu_mhz, a non-key column without a matching secondary index, needs ALLOW FILTERING/],
-      [`{ vitals(filter: { board: { eq: "lab1" } }) { values { board } } }`, /part of the partition key \(board\) needs ALLOW FILTERING.*restrict the whole partition key \(board, day\)/],
+      [`{ vitals(filter: { cpu_mhz: { gt: 1000 } }) { values { board } } }`,
+        /gt on cpu_mhz, a non-key column without a matching secondary index, needs ALLOW FILTERING/],
+      [`{ vitals(filter: { board: { eq: "lab1" } }) { values { board } } }`,
+        /part of the partition key \(board\) needs ALLOW FILTERING.*restrict the whole partition key \(board, day\)/],
       [`{ vitals(filter: { ts: { gt: 0 } }) { values { board } } }`, /clustering column ts without the partition key needs ALLOW FILTERING/],
       [`{ vitals(filter: { board: { gt: "a" }, day: { eq: "2024-05-01" } }) { values { board } } }`, /only eq and in are supported on the partition key/],
       [`{ vitals(filter: { board: { notEq: "a" } }) { values { board } } }`, /notEq is only allowed in ifCondition/],
@@ -87,12 +91,14 @@ describe("gateway: queries to CQL", () => {
 
   it("inserts, with and without ifNotExists and a TTL, and reports applied and the row that won", async () => {
     let ex = new Recorder();
-    let r = await gql(`mutation { insertvitals(value: { board: "lab1", day: "2024-05-01", ts: 0, cpu_mhz: 1500 }, options: { ttl: 60 }) { applied value { board cpu_mhz } } }`, ex);
+    let r = await gql(`mutation { insertvitals(value: { board: "lab1", day: "2024-05-01", ts: 0, cpu_mhz: 1500 }, ` +
+      `options: { ttl: 60 }) { applied value { board cpu_mhz } } }`, ex);
     assert.deepEqual(r.body.data.insertvitals, { applied: true, value: { board: "lab1", cpu_mhz: 1500 } });
     assert.equal(ex.calls[0].cql, `INSERT INTO "deskcluster"."vitals" ("board", "day", "ts", "cpu_mhz") VALUES (?, ?, ?, ?) USING TTL ?`);
     assert.equal(ex.calls[0].params[4], 60);
     ex = new Recorder(() => ({ rows: [{ "[applied]": false, board: "lab1", day: types.LocalDate.fromString("2024-05-01"), ts: new Date(0), cpu_mhz: 600 }] }));
-    r = await gql(`mutation { insertvitals(value: { board: "lab1", day: "2024-05-01", ts: 0, cpu_mhz: 1500 }, ifNotExists: true) { applied value { cpu_mhz day } } }`, ex);
+    r = await gql(`mutation { insertvitals(value: { board: "lab1", day: "2024-05-01", ts: 0, cpu_mhz: 1500 }, ` +
+      `ifNotExists: true) { applied value { cpu_mhz day } } }`, ex);
     assert.deepEqual(r.body.data.insertvitals, { applied: false, value: { cpu_mhz: 600, day: "2024-05-01" } });
     assert.match(ex.calls[0].cql, / IF NOT EXISTS$/);
     r = await gql(`mutation { insertvitals(value: { board: "lab1", cpu_mhz: 1 }) { applied } }`);
@@ -104,7 +110,8 @@ describe("gateway: queries to CQL", () => {
     const key = `board: "lab1", day: "2024-05-01", ts: 0`;
     await gql(`mutation { updatevitals(value: { ${key}, cpu_mhz: 700 }) { applied } }`, ex);
     await gql(`mutation { updatevitals(value: { ${key}, cpu_mhz: 700 }, ifExists: true) { applied } }`, ex);
-    await gql(`mutation { updatevitals(value: { ${key}, cpu_mhz: 700 }, ifCondition: { cpu_mhz: { lt: 800, notEq: 0 } }, options: { ttl: 5 }) { applied } }`, ex);
+    await gql(`mutation { updatevitals(value: { ${key}, cpu_mhz: 700 }, ` +
+      `ifCondition: { cpu_mhz: { lt: 800, notEq: 0 } }, options: { ttl: 5 }) { applied } }`, ex);
     await gql(`mutation { deletevitals(value: { ${key} }) { applied } }`, ex);
     await gql(`mutation { deletevitals(value: { ${key} }, ifExists: true) { applied } }`, ex);
     const r = await gql(`mutation { deletevitals(value: { ${key} }, ifCondition: { temp_status: { in: ["ok"] } }) { applied value { board } } }`, ex);
@@ -150,6 +157,9 @@ describe("gateway: queries to CQL", () => {
   it("surfaces a Cassandra error as a GraphQL error of that field", async () => {
     const ex: CqlExecutor = { execute: async () => { throw new Error("Cannot achieve consistency level LOCAL_QUORUM"); } };
     const r = await gql(`{ vitals(value: { board: "a", day: "2024-05-01" }) { values { board } } }`, ex as Recorder);
-    assert.deepEqual(r.body, { errors: [{ message: "Cannot achieve consistency level LOCAL_QUORUM", locations: [{ line: 1, column: 3 }], path: ["vitals"] }], data: { vitals: null } });
+    assert.deepEqual(r.body, {
+      errors: [{ message: "Cannot achieve consistency level LOCAL_QUORUM", locations: [{ line: 1, column: 3 }], path: ["vitals"] }],
+      data: { vitals: null },
+    });
   });
 });

@@ -37,7 +37,8 @@ describe("gateway: schema from system_schema", () => {
     assert.deepEqual(Object.keys(schema.getMutationType()!.getFields()).filter((f) => f.endsWith("vitals")).sort(),
       ["bulkInsertvitals", "deletevitals", "insertvitals", "updatevitals"]);
     const m = schema.getMutationType()!.getFields();
-    assert.deepEqual(m.updatevitals.args.map((a) => `${a.name}: ${a.type}`), ["value: vitalsInput!", "ifExists: Boolean", "ifCondition: vitalsFilterInput", "options: MutationOptions"]);
+    assert.deepEqual(m.updatevitals.args.map((a) => `${a.name}: ${a.type}`),
+      ["value: vitalsInput!", "ifExists: Boolean", "ifCondition: vitalsFilterInput", "options: MutationOptions"]);
     assert.deepEqual(m.insertvitals.args.map((a) => a.name), ["value", "ifNotExists", "options"]);
     const res = schema.getType("vitalsMutationResult") as GraphQLObjectType;
     assert.deepEqual(Object.keys(res.getFields()), ["applied", "accepted", "value"]);

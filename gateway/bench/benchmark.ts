@@ -42,7 +42,9 @@ const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.leng
 
 async function main(): Promise<void> {
   const t = target();
-  const auth = await fetch(`${t.base}/v1/auth`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "cassandra", password: t.password }) });
+  const auth = await fetch(`${t.base}/v1/auth`, {
+    method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ username: "cassandra", password: t.password }),
+  });
   const token = ((await auth.json()) as { authToken: string }).authToken;
   const idle = await t.rssKb();
   const ms: number[] = [];
@@ -60,7 +62,8 @@ async function main(): Promise<void> {
   const after = await t.rssKb();
   ms.sort((a, b) => a - b);
   console.log(`gateway RSS: idle ${(idle / 1024).toFixed(1)} MB, after ${queries} queries ${(after / 1024).toFixed(1)} MB (target <= 150 MB)`);
-  console.log(`latest-vitals query over ${t.boards.length} boards: p50 ${pct(ms, 50).toFixed(1)} ms, p99 ${pct(ms, 99).toFixed(1)} ms, max ${ms[ms.length - 1].toFixed(1)} ms (target p99 <= 50 ms)`);
+  console.log(`latest-vitals query over ${t.boards.length} boards: p50 ${pct(ms, 50).toFixed(1)} ms, p99 ${pct(ms, 99).toFixed(1)} ms, ` +
+    `max ${ms[ms.length - 1].toFixed(1)} ms (target p99 <= 50 ms)`);
 }
 
 main().catch((e: Error) => { console.error(`benchmark: ${e.message}`); process.exit(1); });

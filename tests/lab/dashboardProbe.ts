@@ -59,7 +59,8 @@ async function main(): Promise<void> {
         await new Promise((r) => setTimeout(r, 1000));
       }
     };
-    const cardsExpr = `[...document.querySelectorAll("[data-board]")].map((e) => ({ board: e.dataset.board, points: Number(e.dataset.points), alerts: e.dataset.alerts ?? "" }))`;
+    const cardsExpr = `[...document.querySelectorAll("[data-board]")]` +
+      `.map((e) => ({ board: e.dataset.board, points: Number(e.dataset.points), alerts: e.dataset.alerts ?? "" }))`;
     await cdp("Page.enable");
     // The page keeps its token in sessionStorage, as after a sign-in: set it on the origin first.
     await cdp("Page.navigate", { url: new URL("/dashboard/config.json", p.url).href });

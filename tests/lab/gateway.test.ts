@@ -80,7 +80,10 @@ function labTarget(): Target {
     // and swarm neither restarts nor reschedules a paused container.
     stopAgent: async (b) => {
       await ctx.sh(b, `ctr=${containerOf(healthAgentServiceName)}; sudo docker pause "$ctr" >/dev/null`);
-      return async () => { await ctx.sh(b, `ctr=$(sudo docker ps -aq --filter label=com.docker.swarm.service.name=${healthAgentServiceName} --filter status=paused | head -n 1); [ -z "$ctr" ] || sudo docker unpause "$ctr" >/dev/null`); };
+      return async () => {
+        await ctx.sh(b, `ctr=$(sudo docker ps -aq --filter label=com.docker.swarm.service.name=${healthAgentServiceName} ` +
+          `--filter status=paused | head -n 1); [ -z "$ctr" ] || sudo docker unpause "$ctr" >/dev/null`);
+      };
     },
     close: async () => { await c?.shutdown(); },
   };
@@ -91,7 +94,9 @@ describe("GraphQL gateway (Stargate's CQL-first contract)", function () {
   let t: Target;
   let token = "";
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-    fetch(t.base + path, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
+    fetch(t.base + path, {
+      method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body), signal: AbortSignal.timeout(30_000),
+    });
   /** A GraphQL request on a keyspace: the parsed body, errors included. */
   const gql = async (query: string, keyspace = ks, variables?: object): Promise<{ data?: any; errors?: { message: string }[] }> =>
     (await post(`/graphql/${keyspace}`, { query, variables }, { "x-cassandra-token": token })).json() as never;
@@ -108,7 +113,8 @@ describe("GraphQL gateway (Stargate's CQL-first contract)", function () {
     const rf = Math.min(3, (await c.execute("SELECT peer FROM system.peers")).rowLength + 1);
     await c.execute(`CREATE KEYSPACE IF NOT EXISTS ${ks} WITH replication = {'class': 'NetworkTopologyStrategy', '${dc}': ${rf}}`);
     await c.execute(`DROP TABLE IF EXISTS ${ks}.items`);
-    await c.execute(`CREATE TABLE ${ks}.items (pk text, ck int, label text, big bigint, at timestamp, tags set<text>, attrs map<text, int>, PRIMARY KEY (pk, ck))`);
+    await c.execute(`CREATE TABLE ${ks}.items (pk text, ck int, label text, big bigint, at timestamp, ` +
+      `tags set<text>, attrs map<text, int>, PRIMARY KEY (pk, ck))`);
     await c.execute(`CREATE INDEX IF NOT EXISTS items_tags ON ${ks}.items (tags)`);
     await c.execute(`CREATE INDEX IF NOT EXISTS items_attrs ON ${ks}.items (entries(attrs))`);
   });
@@ -143,7 +149,8 @@ describe("GraphQL gateway (Stargate's CQL-first contract)", function () {
     });
 
     it("lists keyspaces, tables and columns at /graphql-schema", async () => {
-      const r = await (await post("/graphql-schema", { query: `{ keyspace(name: "${ks}") { name tables { name columns { name kind type { basic info { subTypes { basic } } } } } } }` },
+      const r = await (await post("/graphql-schema",
+        { query: `{ keyspace(name: "${ks}") { name tables { name columns { name kind type { basic info { subTypes { basic } } } } } } }` },
         { "x-cassandra-token": token })).json() as any;
       const cols = r.data.keyspace.tables.find((x: { name: string }) => x.name === "items").columns;
       assert.deepEqual(cols.map((c: any) => [c.name, c.kind, c.type.basic]), [
@@ -163,7 +170,8 @@ describe("GraphQL gateway (Stargate's CQL-first contract)", function () {
   describe("queries", () => {
     before(async () => {
       for (let ck = 1; ck <= 7; ck++) {
-        const r = await data(`mutation { insertitems(value: { pk: "a", ck: ${ck}, label: "l${ck % 2}", big: "900719925474099${ck}", at: "2024-05-01T10:00:0${ck}Z",
+        const r = await data(`mutation { insertitems(value: { pk: "a", ck: ${ck}, label: "l${ck % 2}", ` +
+          `big: "900719925474099${ck}", at: "2024-05-01T10:00:0${ck}Z",
           tags: ["t${ck}"], attrs: [{ key: "k", value: ${ck} }] }) { applied value { pk ck } } }`);
         assert.deepEqual(r.insertitems, { applied: true, value: { pk: "a", ck } });
       }
@@ -173,12 +181,14 @@ describe("GraphQL gateway (Stargate's CQL-first contract)", function () {
     it("reads by value: every row of the partition in clustering order, values in Stargate's scalars", async () => {
       const r = await data(`{ items(value: { pk: "a" }) { values { pk ck label big at tags attrs { key value } } pageState } }`);
       assert.equal(r.items.values.length, 7);
-      assert.deepEqual(r.items.values[0], { pk: "a", ck: 1, label: "l1", big: "9007199254740991", at: "2024-05-01T10:00:01Z", tags: ["t1"], attrs: [{ key: "k", value: 1 }] });
+      assert.deepEqual(r.items.values[0],
+        { pk: "a", ck: 1, label: "l1", big: "9007199254740991", at: "2024-05-01T10:00:01Z", tags: ["t1"], attrs: [{ key: "k", value: 1 }] });
       assert.equal(r.items.pageState, null);
     });
 
     it("filters with eq, in, gt, gte, lt, lte, contains and containsEntry", async () => {
-      const cks = async (filter: string) => (await data(`{ items(filter: { ${filter} }) { values { pk ck } } }`)).items.values.map((v: any) => `${v.pk}${v.ck}`);
+      const cks = async (filter: string) =>
+        (await data(`{ items(filter: { ${filter} }) { values { pk ck } } }`)).items.values.map((v: any) => `${v.pk}${v.ck}`);
       assert.deepEqual(await cks(`pk: { eq: "a" }, ck: { eq: 3 }`), ["a3"]);
       assert.deepEqual((await cks(`pk: { in: ["a", "b"] }, ck: { in: [1, 2] }`)).sort(), ["a1", "a2", "b1"]);
       assert.deepEqual(await cks(`pk: { eq: "a" }, ck: { gt: 5 }`), ["a6", "a7"]);
@@ -191,7 +201,8 @@ describe("GraphQL gateway (Stargate's CQL-first contract)", function () {
 
     it("refuses a filter Cassandra could only serve with ALLOW FILTERING, and notEq outside a condition", async () => {
       assert.match((await gql(`{ items(filter: { label: { eq: "l1" } }) { values { ck } } }`)).errors![0].message, /label.*needs ALLOW FILTERING/);
-      assert.match((await gql(`{ items(filter: { pk: { eq: "a" }, ck: { notEq: 1 } }) { values { ck } } }`)).errors![0].message, /notEq is only allowed in ifCondition/);
+      assert.match((await gql(`{ items(filter: { pk: { eq: "a" }, ck: { notEq: 1 } }) { values { ck } } }`)).errors![0].message,
+        /notEq is only allowed in ifCondition/);
     });
 
     it("orders by a clustering column and limits", async () => {
@@ -211,7 +222,8 @@ describe("GraphQL gateway (Stargate's CQL-first contract)", function () {
       } while (state && pages < 10);
       assert.deepEqual(seen, [1, 2, 3, 4, 5, 6, 7]);
       assert.ok(pages >= 3, `${pages} pages`);
-      assert.match((await gql(`{ items(value: { pk: "a" }, options: { pageSize: 100000 }) { values { ck } } }`)).errors![0].message, /pageSize must be between 1 and/);
+      assert.match((await gql(`{ items(value: { pk: "a" }, options: { pageSize: 100000 }) { values { ck } } }`)).errors![0].message,
+        /pageSize must be between 1 and/);
     });
   });
 
@@ -219,9 +231,11 @@ describe("GraphQL gateway (Stargate's CQL-first contract)", function () {
     const row = async (ck: number) => (await data(`{ items(value: { pk: "m", ck: ${ck} }) { values { ck label } } }`)).items.values[0];
 
     it("insert, and insert ifNotExists: applied, or not with the row that is there", async () => {
-      assert.deepEqual((await data(`mutation { insertitems(value: { pk: "m", ck: 1, label: "first" }, ifNotExists: true) { applied value { label } } }`)).insertitems,
+      assert.deepEqual(
+        (await data(`mutation { insertitems(value: { pk: "m", ck: 1, label: "first" }, ifNotExists: true) { applied value { label } } }`)).insertitems,
         { applied: true, value: { label: "first" } });
-      assert.deepEqual((await data(`mutation { insertitems(value: { pk: "m", ck: 1, label: "second" }, ifNotExists: true) { applied value { ck label } } }`)).insertitems,
+      assert.deepEqual(
+        (await data(`mutation { insertitems(value: { pk: "m", ck: 1, label: "second" }, ifNotExists: true) { applied value { ck label } } }`)).insertitems,
         { applied: false, value: { ck: 1, label: "first" } });
       await data(`mutation { insertitems(value: { pk: "m", ck: 2, label: "short-lived" }, options: { ttl: 2, consistency: LOCAL_QUORUM }) { applied } }`);
       assert.equal((await row(2)).label, "short-lived");
@@ -234,7 +248,8 @@ describe("GraphQL gateway (Stargate's CQL-first contract)", function () {
       assert.equal((await row(1)).label, "updated");
       assert.equal((await data(`mutation { updateitems(value: { pk: "m", ck: 9, label: "x" }, ifExists: true) { applied } }`)).updateitems.applied, false);
       assert.equal(await row(9), undefined);
-      const cond = (label: string) => `mutation { updateitems(value: { pk: "m", ck: 1, label: "conditional" }, ifCondition: { label: { eq: "${label}" } }) { applied value { label } } }`;
+      const cond = (label: string) => `mutation { updateitems(value: { pk: "m", ck: 1, label: "conditional" }, ` +
+        `ifCondition: { label: { eq: "${label}" } }) { applied value { label } } }`;
       assert.deepEqual((await data(cond("nope"))).updateitems, { applied: false, value: { label: "updated" } });
       assert.deepEqual((await data(cond("updated"))).updateitems, { applied: true, value: { label: "conditional" } });
     });
@@ -244,8 +259,11 @@ describe("GraphQL gateway (Stargate's CQL-first contract)", function () {
       assert.equal((await data(`mutation { deleteitems(value: { pk: "m", ck: 3 }) { applied } }`)).deleteitems.applied, true);
       assert.equal(await row(3), undefined);
       assert.equal((await data(`mutation { deleteitems(value: { pk: "m", ck: 3 }, ifExists: true) { applied } }`)).deleteitems.applied, false);
-      assert.equal((await data(`mutation { deleteitems(value: { pk: "m", ck: 1 }, ifCondition: { label: { eq: "nope" } }) { applied } }`)).deleteitems.applied, false);
-      assert.equal((await data(`mutation { deleteitems(value: { pk: "m", ck: 1 }, ifCondition: { label: { eq: "conditional" } }) { applied } }`)).deleteitems.applied, true);
+      assert.equal((await data(`mutation { deleteitems(value: { pk: "m", ck: 1 }, ifCondition: { label: { eq: "nope" } }) { applied } }`)).deleteitems.applied,
+        false);
+      assert.equal(
+        (await data(`mutation { deleteitems(value: { pk: "m", ck: 1 }, ifCondition: { label: { eq: "conditional" } }) { applied } }`)).deleteitems.applied,
+        true);
       assert.equal(await row(1), undefined);
     });
   });
@@ -254,14 +272,16 @@ describe("GraphQL gateway (Stargate's CQL-first contract)", function () {
     it("reads back through GraphQL a row written with CQL at LOCAL_QUORUM", async () => {
       const c = await t.cql();
       const label = `written at LOCAL_QUORUM ${Date.now()}`;
-      await c.execute(`INSERT INTO ${ks}.items (pk, ck, label) VALUES (?, ?, ?)`, ["q", 1, label], { prepare: true, consistency: types.consistencies.localQuorum });
+      await c.execute(`INSERT INTO ${ks}.items (pk, ck, label) VALUES (?, ?, ?)`, ["q", 1, label],
+        { prepare: true, consistency: types.consistencies.localQuorum });
       assert.deepEqual((await data(`{ items(value: { pk: "q", ck: 1 }) { values { label } } }`)).items.values, [{ label }]);
     });
 
     it("returns every board's latest vitals, at least as new as Cassandra's newest row", async () => {
       const c = await t.cql();
       for (const b of t.boards) {
-        const rs = await c.execute(`SELECT ts FROM ${t.healthKeyspace}.${healthTable} WHERE board = ? AND day = ? LIMIT 1`, [b, dayOf(Date.now())], { prepare: true });
+        const rs = await c.execute(`SELECT ts FROM ${t.healthKeyspace}.${healthTable} WHERE board = ? AND day = ? LIMIT 1`,
+          [b, dayOf(Date.now())], { prepare: true });
         const newest = rs.first()?.get("ts") as Date | undefined;
         assert.ok(newest, `no vitals of ${b} in Cassandra`);
         const v = (await data(latestVitalsGraphql(healthTable, b, dayOf(Date.now())), t.healthKeyspace))[healthTable].values[0];
