@@ -88,16 +88,26 @@ export function engineRestartScript(plan: BoardPlan): string[] {
   const replicated = `k=${ctr(kafka)}; [ -n "$k" ] && o=$(sudo docker exec "$k" kafka-topics --bootstrap-server ${plan.address}:9092`
     + ` --describe --under-replicated-partitions 2>/dev/null) && [ -z "$(echo "$o" | tr -d '[:space:]')" ]`;
   const who = `board ${plan.name}: Docker restart for the new daemon.json`;
+  const hasCassandra = roles.includes("cassandra");
+  const hasKafka = roles.includes("kafka-broker");
+  // Only what runs here now needs protecting (a board whose services are not deployed yet restarts at once).
   return [
-    ...(roles.includes("cassandra") ? [
-      ...waitUntil(`{ ${ringUp}; }`, 600, `${who} refused: the Cassandra ring is not all Up/Normal`),
-      `sudo docker exec ${ctr(cassandra)} nodetool drain >/dev/null 2>&1 || true`,
+    ...(hasCassandra ? [`had_cassandra=${ctr(cassandra)}`] : []),
+    ...(hasKafka ? [`had_kafka=${ctr(kafka)}`] : []),
+    ...(hasCassandra ? [
+      `if [ -n "$had_cassandra" ]; then`,
+      ...waitUntil(`{ ${ringUp}; }`, 600, `${who} refused: the Cassandra ring is not all Up/Normal`).map((l) => `  ${l}`),
+      `  sudo docker exec "$had_cassandra" nodetool drain >/dev/null 2>&1 || true`,
+      `fi`,
     ] : []),
-    ...(roles.includes("kafka-broker") ? waitUntil(`{ ${replicated}; }`, 600, `${who} refused: partitions are under-replicated`) : []),
+    ...(hasKafka ? [`if [ -n "$had_kafka" ]; then`,
+      ...waitUntil(`{ ${replicated}; }`, 600, `${who} refused: partitions are under-replicated`).map((l) => `  ${l}`), `fi`] : []),
     `sudo systemctl restart docker`,
     `for i in $(seq 1 60); do sudo docker info >/dev/null 2>&1 && break; sleep 1; done`,
-    ...(roles.includes("cassandra") ? waitUntil(`{ ${ringUp}; }`, 900, `${who}: Cassandra not back Up/Normal`) : []),
-    ...(roles.includes("kafka-broker") ? waitUntil(`{ ${replicated}; }`, 900, `${who}: partitions still under-replicated`) : []),
+    ...(hasCassandra ? [`if [ -n "$had_cassandra" ]; then`,
+      ...waitUntil(`{ ${ringUp}; }`, 900, `${who}: Cassandra not back Up/Normal`).map((l) => `  ${l}`), `fi`] : []),
+    ...(hasKafka ? [`if [ -n "$had_kafka" ]; then`,
+      ...waitUntil(`{ ${replicated}; }`, 900, `${who}: partitions still under-replicated`).map((l) => `  ${l}`), `fi`] : []),
   ];
 }
 
@@ -105,6 +115,8 @@ export function engineRestartScript(plan: BoardPlan): string[] {
 export function dockerSetupScript(plan: BoardPlan): string {
   return [
     ...header,
+    // Before the install: the package starts the engine, and a fresh board has nothing to protect.
+    `running=$(systemctl is-active docker 2>/dev/null || true)`,
     // dockerd lives in sbin, which a non-login SSH shell has no PATH to: test the files.
     `if [ ! -x /usr/sbin/dockerd ] && [ ! -x /usr/bin/dockerd ]; then`,
     `  sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io >/dev/null; changed=1`,
@@ -112,7 +124,6 @@ export function dockerSetupScript(plan: BoardPlan): string {
     writeFile("/etc/docker/daemon.json", plan.files.daemonJson),
     `sudo usermod -aG docker "$(id -un)"`,
     `sudo systemctl enable docker >/dev/null 2>&1 || true`,
-    `running=$(systemctl is-active docker 2>/dev/null || true)`,
     `if [ "$changed" = 1 ] && [ "$running" = active ]; then`,
     ...engineRestartScript(plan).map((l) => `  ${l}`),
     `elif [ "$changed" = 1 ]; then sudo systemctl restart docker; else sudo systemctl start docker; fi`,

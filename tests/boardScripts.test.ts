@@ -35,3 +35,12 @@ describe("board scripts: an installed engine is found without sbin on PATH", () 
     assert.match(script, /\[ ! -x \/usr\/sbin\/dockerd \] && \[ ! -x \/usr\/bin\/dockerd \]/);
   });
 });
+
+describe("board scripts: a fresh install is not a restart", () => {
+  it("reads whether the engine ran before installing it, and guards only services that run on the board", () => {
+    const worker = planCluster(stack("dev")).boards.find((b) => b.board.roles.includes("cassandra"))!;
+    const script = dockerSetupScript(worker);
+    assert.ok(script.indexOf("running=$(systemctl is-active docker") < script.indexOf("apt-get install"), script);
+    assert.match(script, /if \[ -n "\$had_cassandra" \]; then/);
+  });
+});
