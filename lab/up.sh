@@ -56,7 +56,8 @@ step "stack config" config
 . scripts/toolchain/env.sh
 STACK=lab . scripts/stackEnv.sh
 npx --no-install tsc -p tsconfig.json
-converge() { pulumi up --stack lab --config-file "$DIR/Pulumi.lab.yaml" --policy-pack policies --yes --non-interactive --skip-preview --suppress-outputs; }
+# --refresh: a rerun reads the boards first and repairs what drifted (a fresh stack has nothing to read).
+converge() { pulumi up --stack lab --config-file "$DIR/Pulumi.lab.yaml" --policy-pack policies --refresh --yes --non-interactive --skip-preview --suppress-outputs; }
 step "converge (pulumi up)" converge
 date +%s%3N >"$DIR/converged-at" # the health checks count their 30 s from here
 # Measured now, before the no-op preview and the summary spend the budget (tests/lab/e2e.test.ts reads it).

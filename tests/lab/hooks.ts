@@ -15,6 +15,8 @@ let cgroupsBefore: string[] = [];
 export const mochaHooks = {
   beforeAll(this: Mocha.Context) {
     this.timeout(45 * 60_000);
+    // A lab left by an interrupted run (a session or CI job ended mid-test): start from nothing.
+    if (leftovers().length > 0) run("bash lab/down.sh || true");
     cgroupsBefore = readdirSync("/sys/fs/cgroup").sort();
     const up = run("bash lab/up.sh");
     assert.equal(up.status, 0, "lab/up.sh failed");
