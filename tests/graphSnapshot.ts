@@ -12,7 +12,12 @@ export interface GraphSnapshot { counts: Record<string, number>; resources: stri
 const keyMaterial = /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----|(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp\d+) [A-Za-z0-9+/=]+/g;
 
 /** Sorted keys, masked key material, no serialized provider code (it changes with every edit of providers/). */
+// A secret computed from another resource's output (a join token) shows in a preview as
+// "[secret]" or as the engine's unknown sentinel, depending on timing: one marker for both.
+const unknownOrSecret = /^(\[secret\]|04da6b54-80e4-46f7-96ec-b56ff0331ba9)$/;
+
 function canonical(v: unknown): unknown {
+  if (typeof v === "string" && unknownOrSecret.test(v)) return "[secret or unknown]";
   if (typeof v === "string") return v.replace(keyMaterial, "[key material in plain text]");
   if (Array.isArray(v)) return v.map(canonical);
   if (!v || typeof v !== "object") return v;
