@@ -8,7 +8,19 @@ export PATH="$PATH:/usr/local/go/bin"
 LAB=${DESKCLUSTER_LAB:-deskcluster-lab}
 DIR=${DESKCLUSTER_CACHE:-$HOME/.cache/deskcluster}/lab/$LAB
 destroyed=0
-if [ -f "$DIR/Pulumi.lab.yaml" ] && bash scripts/toolchain/ensure.sh >/dev/null; then
+bash lab/engine.sh >/dev/null
+boards=$(node -e 'console.log(require("yaml").parse(require("fs").readFileSync("stacks/lab.yaml", "utf8")).boards.length)')
+running=$(docker ps -q --filter "label=deskcluster.lab=$LAB" --filter label=deskcluster.board --filter status=running | wc -l)
+if [ -f "$DIR/Pulumi.lab.yaml" ] && [ "$running" != "$boards" ]; then
+  # Destroy works through the boards; with boards gone it would wait for each one to answer, and
+  # removing the containers removes everything the stack made anyway.
+  echo "lab down: $running of $boards boards run: the stack's state is forgotten without pulumi destroy" >&2
+  if bash scripts/toolchain/ensure.sh >/dev/null; then
+    . scripts/toolchain/env.sh
+    STACK=lab . scripts/stackEnv.sh
+    pulumi stack rm lab --force --yes --preserve-config >/dev/null 2>&1 || true
+  fi
+elif [ -f "$DIR/Pulumi.lab.yaml" ] && bash scripts/toolchain/ensure.sh >/dev/null; then
   . scripts/toolchain/env.sh
   STACK=lab . scripts/stackEnv.sh
   npx --no-install tsc -p tsconfig.json

@@ -16,6 +16,8 @@ step() { local name=$1 s=$SECONDS; shift; echo "== $name"; "$@"; TIMES+=("$name:
 step "npm packages" bash scripts/npmDeps.sh
 step "toolchain" bash scripts/toolchain/ensure.sh
 step "docker engine" bash lab/engine.sh
+# No board container of this lab exists: whatever stack state the cache holds describes boards that are gone.
+STALE_STATE=0; [ -n "$(docker ps -aq --filter "label=deskcluster.lab=$LAB")" ] || STALE_STATE=1
 images() {
   bash lab/base.sh bullseye
   bash lab/base.sh bookworm
@@ -55,6 +57,11 @@ config() {
 step "stack config" config
 . scripts/toolchain/env.sh
 STACK=lab . scripts/stackEnv.sh
+if [ "$STALE_STATE" = 1 ] && [ "$(pulumi stack --stack lab --show-ids 2>/dev/null | grep -c 'deskcluster:')" != 0 ]; then
+  echo "stack lab: its state describes boards that no longer exist (new boards were created): starting the stack afresh" >&2
+  pulumi stack rm lab --force --yes --preserve-config >/dev/null
+  STACK=lab . scripts/stackEnv.sh
+fi
 npx --no-install tsc -p tsconfig.json
 # --refresh: a rerun reads the boards first and repairs what drifted (a fresh stack has nothing to read).
 converge() { pulumi up --stack lab --config-file "$DIR/Pulumi.lab.yaml" --policy-pack policies --refresh --yes --non-interactive --skip-preview --suppress-outputs; }

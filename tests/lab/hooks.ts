@@ -15,6 +15,8 @@ let cgroupsBefore: string[] = [];
 export const mochaHooks = {
   beforeAll(this: Mocha.Context) {
     this.timeout(45 * 60_000);
+    // The engine first: on a machine that just booted nothing answers `docker ps` yet.
+    assert.equal(run("bash lab/engine.sh").status, 0, "lab/engine.sh failed");
     // A lab left by an interrupted run (a session or CI job ended mid-test): start from nothing.
     if (leftovers().length > 0) run("bash lab/down.sh || true");
     cgroupsBefore = readdirSync("/sys/fs/cgroup").sort();
