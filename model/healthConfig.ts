@@ -33,10 +33,15 @@ export function healthTopicSpec(inv: Inventory): { name: string; partitions: num
   };
 }
 
+/** Given once, at CREATE KEYSPACE IF NOT EXISTS: the keyspace keeps it when nodes come and go. */
+export function healthKeyspaceReplication(inv: Inventory): number {
+  return Math.min(3, boardsWithRole(inv, "cassandra").length);
+}
+
 /** The time series: a partition per board and day, newest first, retention as a table TTL. */
 export function healthSchemaCql(inv: Inventory): string[] {
   const h = healthOf(inv);
-  const rf = Math.min(3, boardsWithRole(inv, "cassandra").length);
+  const rf = healthKeyspaceReplication(inv);
   const ttl = h.ttlDays * 86_400;
   return [
     `CREATE KEYSPACE IF NOT EXISTS ${h.keyspace} WITH replication = {'class': 'NetworkTopologyStrategy', '${inv.cluster.datacenter}': ${rf}};`,

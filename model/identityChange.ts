@@ -1,5 +1,8 @@
-// A live Kafka node keeps its id and rack: the id is written in its meta.properties and
-// the quorum; a changed id or rack in place would orphan its data or move its replicas.
+// A live node keeps its id and rack: a Kafka id is written in its meta.properties and the
+// quorum, a rack in Cassandra's system tables and both systems' replica placement; a changed
+// id or rack in place would orphan its data or move its replicas.
+import { Violation } from "./violation";
+
 export interface NodeIdentity {
   readonly board: string;
   readonly nodeId: number;
@@ -11,22 +14,32 @@ export interface IdentityFailure {
   readonly reason: string;
 }
 
-export function identityChangeFailures(olds: Partial<NodeIdentity> | undefined, news: NodeIdentity): IdentityFailure[] {
-  if (!olds || olds.nodeId === undefined) return [];
-  const out: IdentityFailure[] = [];
-  if (olds.nodeId !== news.nodeId) {
+/** `system` names the node in the message: the same rule guards Kafka ids and racks and Cassandra racks. */
+export function identityChangeViolations(
+  olds: Partial<NodeIdentity> | undefined, news: Omit<NodeIdentity, "nodeId"> & { nodeId?: number }, system = "Kafka",
+): Violation[] {
+  if (!olds) return [];
+  const out: Violation[] = [];
+  if (olds.nodeId !== undefined && news.nodeId !== undefined && olds.nodeId !== news.nodeId) {
     out.push({
-      property: "nodeId",
-      reason: `board ${news.board}, field identity.kafka.${news.board}: Kafka node id of a live node changes from ${olds.nodeId} to ${news.nodeId}; `
+      rule: "identity", board: news.board, field: `identity.kafka.${news.board}`,
+      message: `Kafka node id of a live node changes from ${olds.nodeId} to ${news.nodeId}; `
         + "retire the node (destroy its service and data) before reusing the board",
     });
   }
   if (olds.rack !== undefined && olds.rack !== news.rack) {
     out.push({
-      property: "rack",
-      reason: `board ${news.board}, field rack: rack of a live Kafka node changes from ${olds.rack} to ${news.rack}; `
-        + "replicas placed by rack would silently move",
+      rule: "identity", board: news.board, field: "rack",
+      message: `rack of a live ${system} node changes from ${olds.rack} to ${news.rack}; replicas placed by rack would silently move`,
     });
   }
   return out;
+}
+
+export function identityChangeFailures(olds: Partial<NodeIdentity> | undefined, news: NodeIdentity): IdentityFailure[] {
+  if (!olds || olds.nodeId === undefined) return [];
+  return identityChangeViolations(olds, news).map((v) => ({
+    property: v.field === "rack" ? "rack" : "nodeId",
+    reason: `board ${v.board}, field ${v.field}: ${v.message}`,
+  }));
 }

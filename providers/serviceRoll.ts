@@ -5,8 +5,11 @@
 // and what it waits for. A node that does not come back stops the roll with its board and the
 // check it waited for; the nodes after it stay untouched (the next `pulumi up` resumes).
 import * as pulumi from "@pulumi/pulumi";
+import { RollMembershipContext, rollMembership } from "../model/membership";
+import { membershipRefusals } from "../model/membershipChange";
 import { checkScript, actionScript } from "../model/rollChecks";
 import { Check, describeCheck, RollNode, rollPlan, RollStep, RollSystem } from "../model/rollPlan";
+import { formatViolation } from "../model/violation";
 import { withDocker } from "./dockerOverSsh";
 import { applyService, differingPaths, digestEnv, inspectService, ObservedService, observeService, removeService, runningTasks, Spec } from "./serviceState";
 import { runShared } from "./sshSession";
@@ -27,6 +30,8 @@ export interface ServiceRollInputs {
   /** Secret env vars given to every node (CLUSTER_ID), kept out of the readable specs. */
   secretEnv?: Record<string, string>;
   timeoutSeconds: number;
+  /** Replication factors (and, for Kafka, the swarm managers) the membership rules compare with the last run's. */
+  membership?: RollMembershipContext;
 }
 type ServiceRollState = ServiceRollInputs & { observed?: Record<string, ObservedService> };
 
@@ -134,8 +139,15 @@ async function roll(i: ServiceRollInputs, olds?: ServiceRollState): Promise<Reco
 }
 
 export const serviceRollProvider: pulumi.dynamic.ResourceProvider = {
-  async check(_olds: ServiceRollInputs, news: ServiceRollInputs) {
+  async check(olds: Partial<ServiceRollInputs>, news: ServiceRollInputs) {
     const failures = sshTargetFailures(news.manager, "manager");
+    // The last run's inputs are the applied membership: refuse here, before any node is touched.
+    if (Array.isArray(olds?.nodes) && Array.isArray(news.nodes)) {
+      const prev = rollMembership(news.system, olds.nodes, olds.membership);
+      for (const v of membershipRefusals(prev, rollMembership(news.system, news.nodes, news.membership))) {
+        failures.push({ property: "nodes", reason: formatViolation(v) });
+      }
+    }
     for (const n of news.nodes ?? []) {
       if (typeof news.connections === "object" && !news.connections[n.board]) {
         failures.push({ property: "connections", reason: `board ${n.board}: field connections: no SSH target for a ${news.system} node` });
@@ -188,6 +200,7 @@ export interface ServiceRollArgs {
   connections: pulumi.Input<Record<string, pulumi.Input<SshTarget>>>;
   secretEnv?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   timeoutSeconds?: number;
+  membership?: RollMembershipContext;
 }
 
 export class ServiceRoll extends pulumi.dynamic.Resource {
@@ -196,7 +209,7 @@ export class ServiceRoll extends pulumi.dynamic.Resource {
     super(serviceRollProvider, name, {
       manager: pulumi.secret(args.manager), system: args.system, nodes: args.nodes, specs: args.specs,
       connections: pulumi.secret(args.connections), secretEnv: args.secretEnv === undefined ? undefined : pulumi.secret(args.secretEnv),
-      timeoutSeconds: args.timeoutSeconds ?? 900, observed: undefined,
+      timeoutSeconds: args.timeoutSeconds ?? 900, membership: args.membership, observed: undefined,
     }, { ...opts, additionalSecretOutputs: ["manager", "connections", "secretEnv"] },
     "deskcluster", `${args.system[0].toUpperCase()}${args.system.slice(1)}Roll`);
   }
