@@ -1,6 +1,6 @@
 import { gatewayBoards } from "../model/gatewayConfig";
 import assert from "node:assert/strict";
-import { cassandraSeeds } from "../model/cassandraSeeds";
+import { cassandraSeeds, seedsFor } from "../model/cassandraSeeds";
 import { planCluster } from "../model/clusterPlan";
 import { identityChangeFailures } from "../model/identityChange";
 import { kafkaNodes, quorumVoters } from "../model/kraftQuorum";
@@ -33,6 +33,34 @@ describe("model", () => {
         raw.boards.reverse();
       });
       assert.deepEqual(names(cassandraSeeds(boardsWithRole(inv, "cassandra"))), ["pi-w1", "pi-w2", "pi-w3"]);
+    });
+    it("never every node once a ring outgrows the formula: max(3, racks) seeds", () => {
+      const ring = (size: number, racks: number) => stack("lab", (raw) => {
+        raw.boards = raw.boards.filter((b) => b.name === "lab4");
+        for (let i = 1; i <= size; i++) {
+          raw.boards.push({ ...structuredClone(raw.boards[0]), name: `n${i}`, rack: `rack-${(i % racks) + 1}`, roles: ["cassandra"],
+            interfaces: [{ name: "eth0", kind: "wired", address: `10.0.0.${i}` }] });
+        }
+      });
+      for (const [size, racks, seeds] of [[4, 2, 3], [5, 3, 3], [9, 3, 3], [6, 5, 5], [9, 4, 4]]) {
+        const chosen = cassandraSeeds(boardsWithRole(ring(size, racks), "cassandra"));
+        assert.equal(chosen.length, seeds, `${size} nodes over ${racks} racks`);
+        assert.equal(new Set(chosen.map((b) => b.rack)).size, Math.min(seeds, racks), "spread over racks");
+      }
+    });
+    it("prefers a settled node over a joining one in its rack", () => {
+      const dev = stack("dev", (raw) => {
+        raw.boards.push({ ...structuredClone(raw.boards[3]), name: "pi-w0", interfaces: [{ name: "eth0", kind: "wired", address: "192.168.50.20" }] });
+      });
+      const nodes = boardsWithRole(dev, "cassandra");
+      assert.deepEqual(names(cassandraSeeds(nodes)), ["pi-w0", "pi-w2", "pi-w3", "pi-w4"]);
+      assert.deepEqual(names(cassandraSeeds(nodes, new Set(["pi-w0"]))), ["pi-w1", "pi-w2", "pi-w3", "pi-w4"]);
+    });
+    it("a joining node is not its own seed, and never its own only seed", () => {
+      const seeds = ["10.0.0.1", "10.0.0.2", "10.0.0.3"];
+      assert.deepEqual(seedsFor("10.0.0.3", seeds, true), ["10.0.0.1", "10.0.0.2"]);
+      assert.deepEqual(seedsFor("10.0.0.3", seeds, false), seeds);
+      assert.throws(() => seedsFor("10.0.0.1", ["10.0.0.1"], true), /10\.0\.0\.1 would be its own only seed/);
     });
   });
 
