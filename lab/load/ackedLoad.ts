@@ -61,8 +61,20 @@ export class AckedLoad {
       if (!(await admin.listTopics()).includes(loadTopic)) {
         await admin.createTopics({
           topics: [{ topic: loadTopic, numPartitions: 3, replicationFactor: 3, configEntries: [{ name: "min.insync.replicas", value: "2" }] }],
-          waitForLeaders: true,
+          waitForLeaders: false,
         });
+      }
+      // kafkajs's own wait retries only LEADER_NOT_AVAILABLE; a broker whose metadata lags answers
+      // UNKNOWN_TOPIC_OR_PARTITION for a moment (it failed a run): poll until every replica is in sync.
+      const end = Date.now() + 90_000;
+      for (;;) {
+        const ok = await admin.fetchTopicMetadata({ topics: [loadTopic] }).then(
+          (m) => m.topics[0].partitions.length === 3 && m.topics[0].partitions.every((p) => p.leader >= 0 && p.isr.length === 3),
+          () => false,
+        );
+        if (ok) break;
+        if (Date.now() > end) throw new Error(`load topic ${loadTopic}: partitions without a leader or full ISR after 90 s`);
+        await new Promise((r) => setTimeout(r, 1000));
       }
     } finally {
       await admin.disconnect();

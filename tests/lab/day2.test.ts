@@ -75,10 +75,12 @@ describe("day 2 on the live lab (a second pulumi up, under load)", function () {
     const raw = parse(readFileSync(join(root, "stacks", "lab.yaml"), "utf8"));
     raw.services.cassandra.heapMb -= 32;
     raw.services.kafka.heapMb -= 32;
+    // The load first: a load that cannot start fails the test before the stack changes, so the next test
+    // does not inherit a half-applied heap change.
+    const load = await AckedLoad.start(ctx, `heap-${Date.now()}`);
     writeFileSync(variant, stringify(raw));
     assert.equal((await pulumi(`config set deskcluster:inventory ${variant}`)).code, 0);
     const before = await containers(ctx);
-    const load = await AckedLoad.start(ctx, `heap-${Date.now()}`);
     const r = await up();
     const counts = await load.stop();
     console.log(formatCounts("the heap roll", counts).replace(/^/gm, "      "));
