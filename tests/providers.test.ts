@@ -3,8 +3,7 @@
 // place; the undo runs on delete only), and the swarm providers' diffs (intended change versus
 // drift, a stopped task, a rolled node) on specs as the swarm reports them.
 import assert from "node:assert/strict";
-import { AddressInfo } from "node:net";
-import { Server, utils } from "ssh2";
+import { Server } from "ssh2";
 import { digest, probeScript } from "../model/stepProbes";
 import { driftedFacts, remoteCommandProvider } from "../providers/remoteCommand";
 import { serviceRollProvider } from "../providers/serviceRoll";
@@ -12,28 +11,7 @@ import { differingPaths, projectOnto } from "../providers/serviceState";
 import { closeSharedSessions } from "../providers/sshSession";
 import { SshTarget } from "../providers/sshTarget";
 import { swarmObjectProvider } from "../providers/swarmObject";
-
-const hostKey = utils.generateKeyPairSync("ed25519");
-const userKey = utils.generateKeyPairSync("ed25519");
-
-/** A board that runs what it is sent with /bin/sh, and records every command. */
-function startBoard(ran: string[]): Promise<{ server: Server; port: number }> {
-  const { spawn } = require("node:child_process") as typeof import("node:child_process");
-  const server = new Server({ hostKeys: [hostKey.private] }, (client) => {
-    client.on("error", () => undefined);
-    client.on("authentication", (ctx) => (ctx.method === "publickey" ? ctx.accept() : ctx.reject(["publickey"])));
-    client.on("session", (accept) => accept().on("exec", (acc, _rej, info) => {
-      ran.push(info.command);
-      const ch = acc();
-      const sh = spawn("sh", ["-c", info.command]);
-      ch.pipe(sh.stdin);
-      sh.stdout.pipe(ch, { end: false });
-      sh.stderr.pipe(ch.stderr, { end: false });
-      sh.on("close", (code) => { ch.exit(code ?? 1); ch.end(); });
-    }));
-  });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ server, port: (server.address() as AddressInfo).port })));
-}
+import { startBoard, targetOf } from "./fakeBoard";
 
 describe("providers (day 2, no board)", () => {
   let server: Server;
@@ -43,10 +21,7 @@ describe("providers (day 2, no board)", () => {
   before(async () => {
     const s = await startBoard(ran);
     server = s.server;
-    target = {
-      board: "lab9", host: "127.0.0.1", port: s.port, user: "pi", privateKey: userKey.private,
-      hostKey: hostKey.public.trim().split(" ").slice(0, 2).join(" "),
-    };
+    target = targetOf("lab9", s.port);
   });
   after(async () => { await closeSharedSessions(); server.close(); require("node:fs").rmSync(state, { force: true }); });
 
