@@ -8,7 +8,8 @@ import { ClusterPlan } from "../model/clusterPlan";
 import { digest } from "../model/stepProbes";
 import { boardByName } from "../model/lookup";
 import { serviceSizing } from "../model/memoryBudget";
-import { RollNode } from "../model/rollPlan";
+import { authReplication, keyspaceReplication } from "../model/replication";
+import { cassandraRollNodes } from "../model/rollNodes";
 import { cassandraAuthScript } from "../model/serviceScripts";
 import { serviceName } from "../model/serviceNames";
 import { pinnedServiceSpec } from "../model/swarmServiceSpec";
@@ -38,7 +39,7 @@ export class CassandraRing extends pulumi.ComponentResource {
     super("deskcluster:index:CassandraRing", name, { seeds: plan.cassandra.seeds, nodes: plan.cassandra.nodes.map((n) => n.board) }, opts);
     const inv = plan.inventory;
     const configs: SwarmObject[] = [];
-    const nodes: RollNode[] = [];
+    const nodes = cassandraRollNodes(plan);
     const specs: Record<string, ReturnType<typeof pinnedServiceSpec>> = {};
     for (const node of plan.cassandra.nodes) {
       const board = boardByName(inv, node.board);
@@ -49,7 +50,6 @@ export class CassandraRing extends pulumi.ComponentResource {
         spec: { Name: configName, Data: Buffer.from(node.cassandraYaml).toString("base64"), Labels: { "deskcluster.board": node.board } },
       }, { parent: this, dependsOn: [args.swarm.ready] }));
       const service = serviceName("cassandra", node.board);
-      nodes.push({ board: node.board, service, rack: node.rack, address: node.address });
       specs[service] = pinnedServiceSpec({
         name: service, board: node.board, image: inv.services.cassandra.image, env: node.env,
         memoryMb: serviceSizing(inv, board, "cassandra").memoryMb, network: "host", endpointMode: "dnsrr",
@@ -61,12 +61,12 @@ export class CassandraRing extends pulumi.ComponentResource {
     }
     const connections = Object.fromEntries(plan.cassandra.nodes.map((n) => [n.board, args.boards[n.board].connection]));
     const ring = new ServiceRoll(`${name}-nodes`, {
-      manager: args.swarm.manager, system: "cassandra", nodes, specs, connections,
+      manager: args.swarm.manager, system: "cassandra", nodes, specs, connections, membership: { replication: keyspaceReplication(inv) },
     }, { parent: this, dependsOn: [args.swarm.ready, ...configs] });
     const first = plan.cassandra.nodes[0];
     const auth = new RemoteCommand(`${name}-auth`, {
       connection: args.boards[first.board].connection, what: "cassandra auth",
-      create: cassandraAuthScript(serviceName("cassandra", first.board), first.address, inv.cluster.datacenter, Math.min(3, plan.cassandra.nodes.length)),
+      create: cassandraAuthScript(serviceName("cassandra", first.board), first.address, inv.cluster.datacenter, authReplication(inv)),
       stdin: pulumi.interpolate`${args.superuserPassword}\n`,
     }, { parent: this, dependsOn: [ring] });
     this.contactPoints = plan.cassandra.nodes.map((n) => n.address);

@@ -7,7 +7,8 @@ import { ClusterPlan } from "../model/clusterPlan";
 import { kafkaDataPath } from "../model/kafkaConfig";
 import { boardByName } from "../model/lookup";
 import { serviceSizing } from "../model/memoryBudget";
-import { RollNode } from "../model/rollPlan";
+import { topicReplication } from "../model/replication";
+import { kafkaRollNodes } from "../model/rollNodes";
 import { kafkaWaitReadyScript } from "../model/serviceScripts";
 import { serviceName } from "../model/serviceNames";
 import { pinnedServiceSpec } from "../model/swarmServiceSpec";
@@ -39,16 +40,12 @@ export class KafkaCluster extends pulumi.ComponentResource {
     const id = new ClusterId(`${name}-cluster-id`, { parent: this, protect: true });
     this.clusterId = pulumi.secret(id.clusterId);
     const identities: KafkaIdentity[] = [];
-    const nodes: RollNode[] = [];
+    const nodes = kafkaRollNodes(plan);
     const specs: Record<string, ReturnType<typeof pinnedServiceSpec>> = {};
     for (const node of plan.kafka.nodes) {
       const board = boardByName(inv, node.board);
       identities.push(new KafkaIdentity(`${name}-${node.board}-identity`, { board: node.board, nodeId: node.nodeId!, rack: node.rack }, { parent: this }));
       const service = serviceName("kafka", node.board);
-      nodes.push({
-        board: node.board, service, rack: node.rack, address: node.address!, nodeId: node.nodeId,
-        controller: node.processRoles.includes("controller"), broker: node.processRoles.includes("broker"),
-      });
       specs[service] = pinnedServiceSpec({
         name: service, board: node.board, image: inv.services.kafka.image, env: node.env,
         memoryMb: serviceSizing(inv, board, "kafka").memoryMb, network: "host", endpointMode: "dnsrr",
@@ -60,6 +57,8 @@ export class KafkaCluster extends pulumi.ComponentResource {
     const connections = Object.fromEntries(plan.kafka.nodes.map((n) => [n.board, args.boards[n.board].connection]));
     this.nodes = new ServiceRoll(`${name}-nodes`, {
       manager: args.swarm.manager, system: "kafka", nodes, specs, connections, secretEnv: { CLUSTER_ID: this.clusterId },
+      // The swarm's managers ride here: the membership rules see both quorums in one check.
+      membership: { replication: topicReplication(inv), swarmManagers: plan.swarm.managers },
     }, { parent: this, dependsOn: [args.swarm.ready, ...identities] });
     const first = plan.kafka.nodes.find((n) => n.processRoles.includes("broker"))!;
     this.ready = new RemoteCommand(`${name}-ready`, {
