@@ -81,7 +81,8 @@ describe("membership change: refusals", () => {
     assert.match(v.message, /only 1 untouched \(lab1\), not a majority of the 3 KRaft controllers after it/);
     // Half is not a majority: one controller to two is refused too.
     const two = edited((boards) => drop(boards, "lab3", "kafka-controller"));
-    assert.match(one(refusals(prev, two), /^KRaft controllers change/).message, /only 1 untouched \(lab1\), not a majority of the 2 KRaft controllers after it/);
+    assert.match(one(refusals(prev, two), /^KRaft controllers change/).message,
+      /only 1 untouched \(lab1\), not a majority of the 2 KRaft controllers after it/);
     // Swarm adds managers one raft change at a time: the same growth of managers is not refused.
     const managers = (n: number) => edited((boards) => boards.slice(n).forEach((b) => roles(boards, b.name).splice(0, 1, "swarm-worker")));
     assert.deepEqual(refusals(managers(1), managers(3)).filter((x) => /swarm/.test(x.message)), []);
