@@ -8,9 +8,10 @@ import type { SshTarget } from "./sshTarget";
 export async function withDocker<T>(t: SshTarget, fn: (docker: Dockerode) => Promise<T>): Promise<T> {
   const http = require("node:http") as typeof import("node:http");
   const DockerCtor = require("dockerode") as typeof Dockerode;
-  // No keep-alive (an idle channel would hold a slot, and an async createConnection defeats
-  // maxSockets): each request takes one of the connection's slots until its channel closes.
-  const agent = new http.Agent({ keepAlive: false });
+  // Keep-alive within one call: a read asks several questions in a row (inspect, networks, tasks), and each new
+  // channel costs a `sudo docker` process on the board. The agent is destroyed when the call ends, so no idle
+  // channel outlives it and holds one of the connection's slots.
+  const agent = new http.Agent({ keepAlive: true });
   (agent as unknown as { createConnection: unknown }).createConnection = (_opts: unknown, cb: (e: Error | null, s?: unknown) => void) => {
     // Through sudo like every script: the shared login predates the docker group the Docker step grants.
     openChannel(t, "sudo -n docker system dial-stdio").then(({ stream, release }) => {
@@ -25,6 +26,8 @@ export async function withDocker<T>(t: SshTarget, fn: (docker: Dockerode) => Pro
     return await fn(new DockerCtor({ protocol: "http", host: "docker", port: 80, agent } as never));
   } catch (err) {
     throw new Error(`board ${t.board}: Docker API: ${(err as Error).message}`);
+  } finally {
+    agent.destroy();
   }
 }
 

@@ -20,7 +20,8 @@ export async function openSession(t: SshTarget, deadlineMs = 300_000): Promise<C
     try {
       return await new Promise<Client>((resolve, reject) => {
         const c = new SshClient();
-        c.once("ready", () => resolve(c)).once("error", reject).connect({
+        // No Nagle: each Docker API request is a few small packets, and delayed ACKs held each for ~50 ms.
+        c.once("ready", () => { c.setNoDelay(true); resolve(c); }).once("error", reject).connect({
           host: t.host, port: t.port, username: t.user, privateKey: t.privateKey,
           readyTimeout: 15_000, keepaliveInterval: 10_000,
           algorithms: { serverHostKey: [keyType as never] },
