@@ -64,7 +64,9 @@ if [ "$STALE_STATE" = 1 ] && [ "$(pulumi stack --stack lab --show-ids 2>/dev/nul
 fi
 npx --no-install tsc -p tsconfig.json
 # --refresh: a rerun reads the boards first and repairs what drifted (a fresh stack has nothing to read).
-converge() { pulumi up --stack lab --config-file "$DIR/Pulumi.lab.yaml" --policy-pack policies --refresh --yes --non-interactive --skip-preview --suppress-outputs; }
+converge() {
+  pulumi up --stack lab --config-file "$DIR/Pulumi.lab.yaml" --policy-pack policies --refresh --yes --non-interactive --skip-preview --suppress-outputs
+}
 step "converge (pulumi up)" converge
 date +%s%3N >"$DIR/converged-at" # the health checks count their 30 s from here
 # Measured now, before the no-op preview and the summary spend the budget (tests/lab/e2e.test.ts reads it).
