@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { identityChangeFailures, NodeIdentity } from "../model/identityChange";
 
-const provider: pulumi.dynamic.ResourceProvider = {
+export const kafkaIdentityProvider: pulumi.dynamic.ResourceProvider = {
   async check(olds: Partial<NodeIdentity>, news: NodeIdentity) {
     return { inputs: news, failures: identityChangeFailures(olds, news) };
   },
@@ -20,6 +20,6 @@ export class KafkaIdentity extends pulumi.dynamic.Resource {
   declare public readonly nodeId: pulumi.Output<number>;
   declare public readonly rack: pulumi.Output<string>;
   constructor(name: string, args: NodeIdentity, opts?: pulumi.CustomResourceOptions) {
-    super(provider, name, { ...args, nodeId: args.nodeId, rack: args.rack }, opts, "deskcluster", "KafkaIdentity");
+    super(kafkaIdentityProvider, name, { ...args, nodeId: args.nodeId, rack: args.rack }, opts, "deskcluster", "KafkaIdentity");
   }
 }
