@@ -71,14 +71,31 @@ export async function inspectService(d: Dockerode, name: string): Promise<Inspec
   }
 }
 
-export async function runningTasks(d: Dockerode, serviceId: string): Promise<{ id: string; running: boolean }[]> {
+export async function runningTasks(d: Dockerode, serviceId: string): Promise<{ id: string; running: boolean; starting: boolean }[]> {
   const tasks = (await d.listTasks({ filters: JSON.stringify({ service: [serviceId], "desired-state": ["running"] }) } as never)) as unknown as
     { ID: string; Status: { State: string } }[];
-  return tasks.map((t) => ({ id: t.ID, running: t.Status.State === "running" }));
+  return tasks.map((t) => ({ id: t.ID, running: t.Status.State === "running", starting: startingStates.has(t.Status.State) }));
+}
+
+// The states a task passes through while the swarm itself brings it up (after a restart, or a board's engine coming back).
+const startingStates = new Set(["new", "pending", "assigned", "accepted", "ready", "preparing", "starting"]);
+
+/**
+ * Whether every task runs, once the swarm has settled: a task it is still starting is its own convergence, not
+ * drift (calling it drift forced one more restart). A task that stays starting past the wait, or failed, is drift.
+ */
+async function settledRunning(d: Dockerode, serviceId: string, waitMs: number): Promise<boolean> {
+  const end = Date.now() + waitMs;
+  for (;;) {
+    const tasks = await runningTasks(d, serviceId);
+    if (tasks.length > 0 && tasks.every((t) => t.running)) return true;
+    if (!tasks.some((t) => t.starting) || Date.now() > end) return false;
+    await new Promise((r) => setTimeout(r, 2000));
+  }
 }
 
 /** The service as it runs, in the desired spec's shape; network ids are turned back into names. */
-export async function observeService(d: Dockerode, desired: Spec, secretKeys: readonly string[] = []): Promise<ObservedService> {
+export async function observeService(d: Dockerode, desired: Spec, secretKeys: readonly string[] = [], settleMs = 60_000): Promise<ObservedService> {
   const live = await inspectService(d, desired.Name);
   if (!live) return { running: false };
   const task = live.Spec.TaskTemplate;
@@ -100,10 +117,9 @@ export async function observeService(d: Dockerode, desired: Spec, secretKeys: re
       ...(task.Networks ? { Networks: task.Networks.map((n) => ({ ...n, Target: names.get(n.Target) ?? n.Target })) } : {}),
     },
   };
-  const tasks = await runningTasks(d, live.ID);
   return {
     spec: projectOnto(normalized, desired) as Record<string, unknown>,
-    running: tasks.length > 0 && tasks.every((t) => t.running),
+    running: await settledRunning(d, live.ID, settleMs),
     ...(secretKeys.length > 0 ? { secretDigest: digestEnv(secretEnv) } : {}),
   };
 }

@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import { actionScript, checkScript } from "../model/rollChecks";
 import { serviceRollProvider } from "../providers/serviceRoll";
-import { differingPaths, digestEnv } from "../providers/serviceState";
+import { withDocker } from "../providers/dockerOverSsh";
+import { differingPaths, digestEnv, observeService } from "../providers/serviceState";
 import { closeSharedSessions } from "../providers/sshSession";
 import { SwarmObjectKind, swarmObjectProvider } from "../providers/swarmObject";
 import { dialFast, FakeBoard, startFakeBoard } from "./fakeBoard";
@@ -99,6 +100,23 @@ describe("SwarmObject against a fake manager", () => {
     assert.notEqual(live.task.ID, task, "a new task replaced the stopped one");
     assert.equal(live.task.State, "running");
     assert.equal(live.Spec.TaskTemplate.ForceUpdate, force + 1);
+  });
+
+  it("service whose task the swarm is still starting: read waits for it, and is not drift once it runs", async () => {
+    const before = await swarmObjectProvider.read!(id, inputs("service", desired, secretEnv));
+    const live = engine.service("web")!;
+    live.task.State = "starting";
+    setTimeout(() => { live.task.State = "running"; }, 2500);
+    const read = await swarmObjectProvider.read!(id, before.props);
+    assert.equal(read.props.observed.running, true, "a task the swarm brought up is no reason for a forced restart");
+    assert.equal((await swarmObjectProvider.diff!(id, read.props, inputs("service", desired, secretEnv))).changes, false);
+  });
+
+  it("service whose task stays starting past the wait: not running (drift)", async () => {
+    engine.service("web")!.task.State = "preparing";
+    const observed = await withDocker(lab1.target, (d) => observeService(d, desired, Object.keys(secretEnv), 1000));
+    assert.equal(observed.running, false);
+    engine.service("web")!.task.State = "running";
   });
 
   it("service: delete removes it; deleting one already removed succeeds", async () => {
