@@ -86,16 +86,14 @@ function onePerRunRefusals(prev: Membership, next: Membership, role: MemberRole,
   }];
 }
 
-function identityRefusals(prev: Membership, next: Membership): Violation[] {
-  const systems: [MemberRole, MemberRole | undefined, string][] = [["cassandra", undefined, "Cassandra"], ["kafka-broker", "kafka-controller", "Kafka"]];
-  return systems.flatMap(([role, alt, system]) => {
-    const boards = [...new Set([...holders(prev, role), ...(alt ? holders(prev, alt) : [])])].sort();
-    return boards.flatMap((board) => {
-      const was = memberIn(prev, board, role) ?? (alt && memberIn(prev, board, alt));
-      const now = memberIn(next, board, role) ?? (alt && memberIn(next, board, alt));
-      if (!was || !now || now.rack === undefined) return [];
-      return identityChangeViolations({ nodeId: was.nodeId, rack: was.rack }, { board, nodeId: now.nodeId, rack: now.rack }, system);
-    });
+// A Kafka node's id and rack are KafkaIdentity's to guard (its check refuses them); a Cassandra node has no identity
+// resource, so its rack is guarded here.
+function cassandraRackRefusals(prev: Membership, next: Membership): Violation[] {
+  return holders(prev, "cassandra").sort().flatMap((board) => {
+    const was = memberIn(prev, board, "cassandra");
+    const now = memberIn(next, board, "cassandra");
+    if (!was || !now || now.rack === undefined) return [];
+    return identityChangeViolations({ rack: was.rack }, { board, rack: now.rack }, "Cassandra");
   });
 }
 
@@ -109,6 +107,6 @@ export function membershipRefusals(prev: Membership | undefined, next: Membershi
     ...majorityRefusals(prev, next, "swarm-manager", "swarm managers", false, replaced),
     ...onePerRunRefusals(prev, next, "kafka-controller", "KRaft controllers", replaced),
     ...onePerRunRefusals(prev, next, "swarm-manager", "swarm managers", replaced),
-    ...identityRefusals(prev, next),
+    ...cassandraRackRefusals(prev, next),
   ];
 }
