@@ -22,21 +22,6 @@ function superuserCqlsh(address: string): { setup: string[]; cqlsh: string } {
   };
 }
 
-/** Blocks until this node reports Up/Normal, so the next node joins only after it (one at a time). */
-export function cassandraWaitNormalScript(service: string, address: string, timeoutSeconds = 900): string {
-  return [
-    "set -eu",
-    `end=$(( $(date +%s) + ${timeoutSeconds} ))`,
-    `while :; do`,
-    `  ctr=${containerOf(service)}`,
-    `  if [ -n "$ctr" ] && sudo docker exec "$ctr" nodetool status 2>/dev/null | grep -Eq "^UN +${address.replace(/\./g, "\\.")} "; then break; fi`,
-    `  if [ "$(date +%s)" -gt "$end" ]; then echo "cassandra ${service}: ${address} not Up/Normal after ${timeoutSeconds}s" >&2; exit 1; fi`,
-    `  sleep 5`,
-    `done`,
-    `echo "${address} UN"`,
-  ].join("\n");
-}
-
 /**
  * Turns on authentication for real: system_auth replicated across racks, and the default
  * superuser's well-known password replaced by the secret one, read from stdin.

@@ -74,11 +74,11 @@ export async function inspectService(d: Dockerode, name: string): Promise<Inspec
 export async function runningTasks(d: Dockerode, serviceId: string): Promise<{ id: string; running: boolean; starting: boolean }[]> {
   const tasks = (await d.listTasks({ filters: JSON.stringify({ service: [serviceId], "desired-state": ["running"] }) } as never)) as unknown as
     { ID: string; Status: { State: string } }[];
-  return tasks.map((t) => ({ id: t.ID, running: t.Status.State === "running", starting: startingStates.has(t.Status.State) }));
+  // The states a task passes through while the swarm itself brings it up (after a restart, or a board's engine coming
+  // back). Inside the function: the provider's closure serializer cannot carry a module-level Set.
+  const starting = ["new", "pending", "assigned", "accepted", "ready", "preparing", "starting"];
+  return tasks.map((t) => ({ id: t.ID, running: t.Status.State === "running", starting: starting.includes(t.Status.State) }));
 }
-
-// The states a task passes through while the swarm itself brings it up (after a restart, or a board's engine coming back).
-const startingStates = new Set(["new", "pending", "assigned", "accepted", "ready", "preparing", "starting"]);
 
 /**
  * Whether every task runs, once the swarm has settled: a task it is still starting is its own convergence, not
