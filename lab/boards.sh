@@ -1,17 +1,29 @@
 #!/usr/bin/env bash
-# deskcluster lab: boards lab1..lab4 as containers that behave like freshly flashed Pis
-# (systemd, sshd, user pi, passwordless sudo, no Docker yet) at the addresses of
-# stacks/lab.yaml. Flags follow shared/notes/lab-boards.md: never --privileged (fails here),
-# ALWAYS --cgroupns=private (otherwise a board can create cgroup hierarchies on the host).
+# deskcluster lab: the inventory's boards (lab1..lab4 of stacks/lab.yaml, or those of the file
+# DESKCLUSTER_LAB_INVENTORY names) as containers that behave like freshly flashed Pis (systemd,
+# sshd, user pi, passwordless sudo, no Docker yet) at the inventory's addresses. Flags follow
+# shared/notes/lab-boards.md: never --privileged (fails here), ALWAYS --cgroupns=private (otherwise a board can create cgroup hierarchies on the host).
 # usage: lab/boards.sh up|down|status|env [--name LAB]    (default LAB: deskcluster-lab)
+#        lab/boards.sh wipe|remove BOARD [--name LAB]
+# wipe: the board's SD card died and a freshly flashed one replaces it (same name and address,
+#   empty volumes, a NEW host key); remove: the board left the inventory, so it leaves the lab.
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd); ROOT=$(dirname "$HERE")
-usage() { echo "usage: lab/boards.sh up|down|status|env [--name LAB]" >&2; exit 2; }
+usage() { echo "usage: lab/boards.sh up|down|status|env [--name LAB] | wipe|remove BOARD [--name LAB]" >&2; exit 2; }
 CMD=${1:-}; [ $# -gt 0 ] && shift
-LAB=deskcluster-lab
+LAB=deskcluster-lab BOARD=
 while [ $# -gt 0 ]; do
-  case $1 in --name) LAB=${2:?}; shift 2 ;; --name=*) LAB=${1#*=}; shift ;; *) usage ;; esac
+  case $1 in
+    --name) LAB=${2:?}; shift 2 ;; --name=*) LAB=${1#*=}; shift ;;
+    -*) usage ;;
+    *) case $CMD in wipe | remove) [ -z "$BOARD" ] || usage; BOARD=$1; shift ;; *) usage ;; esac ;;
+  esac
 done
+case $CMD in wipe | remove) [ -n "$BOARD" ] || usage ;; esac
+# BOARD ends up in rm -rf paths: only the inventory schema's board names get that far
+[ -z "$BOARD" ] || [[ $BOARD =~ ^[a-z][a-z0-9-]{0,62}$ ]] || { echo "bad board name '$BOARD'" >&2; exit 2; }
+# absolute, since inventory() reads it from $ROOT (where the yaml package resolves)
+INV=${DESKCLUSTER_LAB_INVENTORY:-$ROOT/stacks/lab.yaml}; [[ $INV = /* ]] || INV=$PWD/$INV
 DIR=${DESKCLUSTER_CACHE:-$HOME/.cache/deskcluster}/lab/$LAB
 IMAGE=deskcluster/lab-board:bookworm
 LABEL=deskcluster.lab=$LAB
@@ -22,8 +34,9 @@ SSH=(ssh -i "$DIR/id_ed25519" -o IdentitiesOnly=yes -o BatchMode=yes -o ConnectT
 
 # "name address" per board and "admin address" from the inventory, the single source of truth
 inventory() {
-  (cd "$ROOT" && node -e 'const d = require("yaml").parse(require("fs").readFileSync("stacks/lab.yaml", "utf8"));
-    console.log("admin", d.admin.address); for (const b of d.boards) console.log(b.name, b.interfaces[0].address);')
+  [ -f "$INV" ] || { echo "inventory $INV not found" >&2; exit 1; }
+  (cd "$ROOT" && node -e 'const d = require("yaml").parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    console.log("admin", d.admin.address); for (const b of d.boards) console.log(b.name, b.interfaces[0].address);' "$INV")
 }
 # What down must find unchanged: the host's cgroup mounts and the hierarchy of each controller
 cgroups() { ls /sys/fs/cgroup; awk 'NR > 1 {print $1, "hierarchy", $2}' /proc/cgroups; }
@@ -116,6 +129,58 @@ down() {
   fi
 }
 
+# Stop and delete one board: container (gracefully, as down does), both volumes, host key folder.
+# Prints what it removed; fails if the board's cgroups outlive its container.
+drop() {
+  local c=$LAB-$1 id vol left removed=()
+  if id=$(docker container inspect -f '{{.Id}}' "$c" 2>/dev/null); then
+    # the name alone could be another lab's container (a LAB that is a prefix of another's)
+    [ "$(docker container inspect -f '{{index .Config.Labels "deskcluster.lab"}}' "$c")" = "$LAB" ] ||
+      { echo "$c exists but is not this lab's; refusing to remove it" >&2; exit 1; }
+    docker stop -t 30 "$c" >/dev/null; docker rm -f "$c" >/dev/null; removed+=("container ${id:0:12}")
+    left=$(ls -d /sys/fs/cgroup/*/docker/"$id" 2>/dev/null || true)
+    [ -z "$left" ] || { echo "$c: cgroups left after removal:" >&2; echo "$left" >&2; exit 1; }
+  fi
+  for vol in "$c-docker" "$c-data"; do
+    docker volume inspect "$vol" >/dev/null 2>&1 || continue
+    [ "$(docker volume inspect -f '{{index .Labels "deskcluster.lab"}}' "$vol")" = "$LAB" ] ||
+      { echo "volume $vol exists but is not this lab's; refusing to remove it" >&2; exit 1; }
+    docker volume rm "$vol" >/dev/null; removed+=("volume $vol")
+  done
+  [ ! -d "$DIR/hostkeys/$1" ] || { rm -rf "${DIR:?}/hostkeys/$1"; removed+=("host key"); }
+  echo "${removed[*]}"
+}
+
+wipe() {
+  local ip what inv; inv=$(inventory)
+  ip=$(awk -v b="$BOARD" '$1 == b && b != "admin" {print $2}' <<<"$inv")
+  [ -n "$ip" ] || { echo "wipe: $BOARD is not a board of $INV" >&2; exit 1; }
+  docker container inspect "$LAB-$BOARD" >/dev/null 2>&1 || { echo "wipe: no container $LAB-$BOARD (lab $LAB not up?)" >&2; exit 1; }
+  what=$(drop "$BOARD"); log "$BOARD: wiped ($what)"
+  # up recreates exactly the boards that are missing, with the same flags, name and address
+  up
+}
+
+remove() {
+  local what inv; inv=$(inventory) # read first: inside the if below its failure would pass for "not listed"
+  # still listed, the next up would bring it straight back: take it out of the inventory first
+  if awk -v b="$BOARD" '$1 == b && b != "admin" {f = 1} END {exit !f}' <<<"$inv"; then
+    echo "remove: $BOARD is still a board of $INV; take it out first (or wipe it)" >&2; exit 1
+  fi
+  what=$(drop "$BOARD")
+  if [ -f "$DIR/known_hosts" ] && grep -q "^$BOARD," "$DIR/known_hosts"; then
+    grep -v "^$BOARD," "$DIR/known_hosts" >"$DIR/known_hosts.new" || true; mv "$DIR/known_hosts.new" "$DIR/known_hosts"
+    what="$what known_hosts"
+  fi
+  if [ -f "$DIR/hostkeys.json" ] && (cd "$DIR" && node -e 'const fs = require("fs"); const k = JSON.parse(fs.readFileSync("hostkeys.json", "utf8"));
+      if (!(process.argv[1] in k)) process.exit(1); delete k[process.argv[1]];
+      fs.writeFileSync("hostkeys.json", JSON.stringify(k, null, 2) + "\n");' "$BOARD"); then
+    what="$what hostkeys.json"
+  fi
+  [ -n "${what// /}" ] || { echo "remove: lab $LAB has no board $BOARD" >&2; exit 1; }
+  log "$BOARD: removed (${what# })"
+}
+
 status() {
   echo "containers:"; docker ps -a --filter "label=$LABEL" --format '  {{.Names}}\t{{.Status}}'
   for c in $(docker ps -aq --filter "label=$LABEL"); do
@@ -135,4 +200,4 @@ env() {
   printf 'export DESKCLUSTER_LAB_HOSTKEYS=%q\n' "$DIR/hostkeys.json"
 }
 
-case $CMD in up | down | status | env) "$CMD" ;; *) usage ;; esac
+case $CMD in up | down | status | env | wipe | remove) "$CMD" ;; *) usage ;; esac
