@@ -3,7 +3,7 @@
 // time on the first deploy and restart one at a time, rack by rack, behind health checks
 // (model/rollPlan.ts); then auth gets the secret superuser password.
 import * as pulumi from "@pulumi/pulumi";
-import { cassandraConfigPath, cassandraDataPath } from "../model/cassandraConfig";
+import { cassandraConfigPath, cassandraDataPath, cassandraMemberMarker } from "../model/cassandraConfig";
 import { ClusterPlan } from "../model/clusterPlan";
 import { digest } from "../model/stepProbes";
 import { boardByName } from "../model/lookup";
@@ -41,16 +41,21 @@ export class CassandraRing extends pulumi.ComponentResource {
     const configs: SwarmObject[] = [];
     const nodes = cassandraRollNodes(plan);
     const specs: Record<string, ReturnType<typeof pinnedServiceSpec>> = {};
+    const joinSpecs: typeof specs = {};
+    const markers: Record<string, string> = {};
     for (const node of plan.cassandra.nodes) {
       const board = boardByName(inv, node.board);
-      const configName = `cassandra-${node.board}-${digest(node.cassandraYaml).slice(0, 12)}`;
       // Swarm configs are immutable: a new name per content, created before the old one goes.
-      configs.push(new SwarmObject(`${name}-${node.board}-yaml`, {
-        manager: args.swarm.manager, kind: "config",
-        spec: { Name: configName, Data: Buffer.from(node.cassandraYaml).toString("base64"), Labels: { "deskcluster.board": node.board } },
-      }, { parent: this, dependsOn: [args.swarm.ready] }));
+      const config = (suffix: string, yaml: string) => {
+        const configName = `cassandra-${node.board}${suffix}-${digest(yaml).slice(0, 12)}`;
+        configs.push(new SwarmObject(`${name}-${node.board}${suffix}-yaml`, {
+          manager: args.swarm.manager, kind: "config",
+          spec: { Name: configName, Data: Buffer.from(yaml).toString("base64"), Labels: { "deskcluster.board": node.board } },
+        }, { parent: this, dependsOn: [args.swarm.ready] }));
+        return configName;
+      };
       const service = serviceName("cassandra", node.board);
-      specs[service] = pinnedServiceSpec({
+      const spec = (configName: string) => pinnedServiceSpec({
         name: service, board: node.board, image: inv.services.cassandra.image, env: node.env,
         memoryMb: serviceSizing(inv, board, "cassandra").memoryMb, network: "host", endpointMode: "dnsrr",
         mounts: [{ source: `${board.storage.dataDir}/cassandra`, target: cassandraDataPath }],
@@ -58,10 +63,14 @@ export class CassandraRing extends pulumi.ComponentResource {
         labels: { "deskcluster.rack": node.rack },
         stopGraceSeconds: 120,
       });
+      specs[service] = spec(config("", node.cassandraYaml));
+      if (node.joinYaml) joinSpecs[service] = spec(config("-join", node.joinYaml));
+      markers[node.board] = cassandraMemberMarker(board.storage.dataDir);
     }
     const connections = Object.fromEntries(plan.cassandra.nodes.map((n) => [n.board, args.boards[n.board].connection]));
     const ring = new ServiceRoll(`${name}-nodes`, {
       manager: args.swarm.manager, system: "cassandra", nodes, specs, connections, membership: { replication: keyspaceReplication(inv) },
+      joinSpecs, markers,
     }, { parent: this, dependsOn: [args.swarm.ready, ...configs] });
     const first = plan.cassandra.nodes[0];
     const auth = new RemoteCommand(`${name}-auth`, {

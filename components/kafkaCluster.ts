@@ -59,6 +59,7 @@ export class KafkaCluster extends pulumi.ComponentResource {
       manager: args.swarm.manager, system: "kafka", nodes, specs, connections, secretEnv: { CLUSTER_ID: this.clusterId },
       // The swarm's managers ride here: the membership rules see both quorums in one check.
       membership: { replication: topicReplication(inv), swarmManagers: plan.swarm.managers },
+      ...(inv.services.kafka.rebalance ? { rebalance: Object.keys(topicReplication(inv)).filter((t) => !t.startsWith("__")) } : {}),
     }, { parent: this, dependsOn: [args.swarm.ready, ...identities] });
     const first = plan.kafka.nodes.find((n) => n.processRoles.includes("broker"))!;
     this.ready = new RemoteCommand(`${name}-ready`, {

@@ -4,9 +4,12 @@ import { stringify } from "yaml";
 import { Board, Inventory } from "./inventory";
 import { cassandraNewSizeMb, serviceSizing } from "./memoryBudget";
 import { hostAddress } from "./network";
+import type { ServiceSpec } from "./swarmServiceSpec";
 
 export const cassandraConfigPath = "/etc/deskcluster/cassandra.yaml";
 export const cassandraDataPath = "/var/lib/cassandra";
+/** On the board's data folder, beside the node's data: gone with it when the board comes back freshly flashed. */
+export const cassandraMemberMarker = (dataDir: string): string => `${dataDir}/cassandra/.deskcluster-member`;
 export const cassandraPorts = { cql: 9042, storage: 7000, jmx: 7199 } as const;
 
 export interface CassandraNodeConfig {
@@ -70,4 +73,18 @@ export function cassandraNodeConfig(inv: Inventory, board: Board, seeds: readonl
       JVM_EXTRA_OPTS: `-Dcassandra.config=file://${cassandraConfigPath}`,
     },
   };
+}
+
+/**
+ * The spec of a node replacing its old self at the same address: it takes the old node's tokens and streams their
+ * data instead of bootstrapping new ones. `_first_boot`: ignored once the node has bootstrapped, so a restart with
+ * the flag still set cannot replace anything again.
+ */
+export function replacingSpec<S extends ServiceSpec>(spec: S, address: string): S {
+  const task = spec.TaskTemplate as { ContainerSpec: { Env?: string[] } };
+  const flag = `-Dcassandra.replace_address_first_boot=${address}`;
+  const env = task.ContainerSpec.Env ?? [];
+  const withFlag = env.some((e) => e.startsWith("JVM_EXTRA_OPTS="))
+    ? env.map((e) => (e.startsWith("JVM_EXTRA_OPTS=") ? `${e} ${flag}` : e)) : [...env, `JVM_EXTRA_OPTS=${flag}`];
+  return { ...spec, TaskTemplate: { ...task, ContainerSpec: { ...task.ContainerSpec, Env: withFlag } } };
 }

@@ -1,8 +1,8 @@
 // The whole derived plan of a desk cluster: everything components need, computed purely
 // from a validated inventory (check it with checkInventory first).
 import { Arch, boardModel } from "./catalog";
-import { CassandraNodeConfig, cassandraNodeConfig } from "./cassandraConfig";
-import { cassandraSeeds } from "./cassandraSeeds";
+import { CassandraNodeConfig, cassandraNodeConfig, cassandraYaml } from "./cassandraConfig";
+import { cassandraSeeds, seedsFor } from "./cassandraSeeds";
 import { Board, Inventory } from "./inventory";
 import { kafkaNodeEnv } from "./kafkaConfig";
 import { bootstrapServers, KafkaNode, kafkaNodes, quorumVoters } from "./kraftQuorum";
@@ -26,6 +26,8 @@ export interface CassandraNodePlan extends CassandraNodeConfig {
   readonly board: string;
   readonly address: string;
   readonly rack: string;
+  /** For a node that is its own seed: the cassandra.yaml it starts with when it joins an existing ring (itself left out). */
+  readonly joinYaml?: string;
 }
 
 export interface ClusterPlan {
@@ -60,6 +62,7 @@ export function planCluster(inv: Inventory): ClusterPlan {
       seeds,
       nodes: sorted.filter((b) => b.roles.includes("cassandra")).map((b) => ({
         board: b.name, address: hostAddress(b), rack: b.rack, ...cassandraNodeConfig(inv, b, seeds),
+        ...(seeds.includes(hostAddress(b)) && seeds.length > 1 ? { joinYaml: cassandraYaml(inv, b, seedsFor(hostAddress(b), seeds, true)) } : {}),
       })),
     },
     kafka: { voters: quorumVoters(nodes), bootstrap: bootstrapServers(nodes), nodes: nodes.map((n) => ({ ...n, env: kafkaNodeEnv(inv, n) })) },

@@ -64,6 +64,7 @@ const services = z.strictObject({
     controllerHeapMb: mb.optional(),
     defaultReplicationFactor: z.number().int().min(1).default(3),
     minInsyncReplicas: z.number().int().min(1).default(2),
+    rebalance: z.boolean().default(false).describe("reassign deskcluster's topics to include brokers that join (Kafka never moves partitions by itself)"),
   }),
   stargate: z.strictObject({
     version: z.string().regex(/^v\d+\.\d+\.\d+$/, "a Stargate version such as v2.0.31"),

@@ -4,16 +4,10 @@
 // yet and model/rollChecks.ts has no script for the new kinds.
 import { Action, Check, describeCheck } from "./rollPlan";
 
-type Through = { readonly board: string; readonly service: string; readonly bootstrap: string };
 type SwarmRole = "manager" | "worker";
 
 export type LifecycleCheck =
   | Check
-  /** `address` is gone from the ring as `board` sees it (nodetool status lists it no more). */
-  | { readonly kind: "cassandra-left"; readonly board: string; readonly service: string; readonly address: string }
-  /** No partition has a replica on broker `nodeId`. */
-  | (Through & { readonly kind: "kafka-broker-empty"; readonly nodeId: number })
-  | (Through & { readonly kind: "kafka-reassignment-done" })
   /** Asked through the swarm API of a manager, like task-replaced. */
   | { readonly kind: "swarm-node-drained"; readonly node: string }
   | { readonly kind: "swarm-node-role"; readonly node: string; readonly role: SwarmRole }
@@ -22,15 +16,10 @@ export type LifecycleCheck =
 
 export type LifecycleAction =
   | Action
-  | { readonly kind: "cassandra-decommission"; readonly board: string; readonly service: string }
   /** Apply the node's service with these seeds; `replaceAddress` adds -Dcassandra.replace_address_first_boot=<it>. */
   | { readonly kind: "cassandra-start"; readonly board: string; readonly service: string; readonly seeds: readonly string[]; readonly replaceAddress?: string }
   /** Format the empty data folder with the cluster's CLUSTER_ID and this node id (static quorum: no --standalone, no --initial-controllers). */
   | { readonly kind: "kafka-format-storage"; readonly board: string; readonly service: string; readonly nodeId: number }
-  /** Move every replica of `topics` ("all": every topic with a replica on `off`) onto `brokers`. */
-  | (Through & { readonly kind: "kafka-reassign"; readonly topics: readonly string[] | "all"; readonly brokers: readonly number[]; readonly off?: number })
-  /** A stopped broker stays registered (fenced) in KRaft until unregistered. */
-  | (Through & { readonly kind: "kafka-unregister"; readonly nodeId: number })
   /** Apply the service's desired spec: what a ServiceRoll step does between its actions and its after-checks. */
   | { readonly kind: "service-apply"; readonly service: string }
   | { readonly kind: "service-remove"; readonly service: string }
@@ -60,9 +49,6 @@ export interface LifecyclePlan {
 
 export function describeLifecycleCheck(c: LifecycleCheck): string {
   switch (c.kind) {
-    case "cassandra-left": return `${c.address} gone from the ring as ${c.board} sees it`;
-    case "kafka-broker-empty": return `no replica left on broker ${c.nodeId} (asked through ${c.board})`;
-    case "kafka-reassignment-done": return `no partition reassignment in progress (asked through ${c.board})`;
     case "swarm-node-drained": return `no task of ${c.node} running`;
     case "swarm-node-role": return `${c.node} a swarm ${c.role}`;
     case "swarm-node-ready": return `${c.node} Ready as a swarm ${c.role} with its labels`;

@@ -1,6 +1,9 @@
 // The rolling plan of a stateful system (the KafkaRoller / Cassandra operator idea): which
 // node goes when, what must hold before it is stopped and what to wait for after it starts
 // again. Pure: the ServiceRoll provider only carries a plan out, and tests check it directly.
+// The same plan carries a node through its life: a board that came back empty replaces its old
+// self, a new one joins, and one that left the inventory leaves (model/leavingSteps.ts).
+import { leavingSteps, rebalanceSteps } from "./leavingSteps";
 
 export type RollSystem = "cassandra" | "kafka";
 
@@ -21,13 +24,36 @@ export type Check =
   | { readonly kind: "cassandra-serves-cql"; readonly board: string; readonly service: string }
   | { readonly kind: "kafka-fully-replicated"; readonly board: string; readonly service: string; readonly bootstrap: string }
   | { readonly kind: "kafka-quorum-caught-up"; readonly board: string; readonly service: string; readonly bootstrap: string }
-  | { readonly kind: "kafka-brokers-registered"; readonly board: string; readonly service: string; readonly bootstrap: string; readonly count: number };
+  | { readonly kind: "kafka-brokers-registered"; readonly board: string; readonly service: string; readonly bootstrap: string; readonly count: number }
+  /** `address` is gone from the ring as `board` sees it (nodetool status lists it no more). */
+  | { readonly kind: "cassandra-left"; readonly board: string; readonly service: string; readonly address: string }
+  /** No partition has a replica on broker `nodeId`. */
+  | (Through & { readonly kind: "kafka-broker-empty"; readonly nodeId: number })
+  | (Through & { readonly kind: "kafka-reassignment-done" });
 
-export type Action = { readonly kind: "cassandra-drain"; readonly board: string; readonly service: string };
+/** Where a Kafka check or action runs: inside `service` on `board`, talking to `bootstrap`. */
+export type Through = { readonly board: string; readonly service: string; readonly bootstrap: string };
+
+export type Action =
+  | { readonly kind: "cassandra-drain"; readonly board: string; readonly service: string }
+  /** Streams the node's data to the others and takes it out of the ring. */
+  | { readonly kind: "cassandra-decommission"; readonly board: string; readonly service: string }
+  /** Moves every replica of `topics` ("all": every topic with a replica on `off`) onto `brokers`, with Kafka's own assignment. */
+  | (Through & { readonly kind: "kafka-reassign"; readonly topics: readonly string[] | "all"; readonly brokers: readonly number[]; readonly off?: number })
+  /** A stopped broker stays registered (fenced) in KRaft until unregistered. */
+  | (Through & { readonly kind: "kafka-unregister"; readonly nodeId: number });
+
+/**
+ * What a step does to its node's service between its actions and its after-checks: apply the desired spec ("spec",
+ * the default), the spec a joining node starts with ("join": itself left out of its seeds), that spec replacing the
+ * node's old self ("replace": -Dcassandra.replace_address_first_boot), remove the service, or nothing.
+ */
+export type Apply = "spec" | "join" | "replace" | "remove" | "none";
 
 export interface RollStep {
   readonly board: string;
   readonly service: string;
+  readonly apply?: Apply;
   /** Must hold before the node is touched (a quorum that survives losing it). */
   readonly before: readonly Check[];
   /** Run just before the new spec is applied (flush and stop taking writes). */
@@ -48,36 +74,59 @@ export interface RollFacts {
   readonly activeController?: number;
   /** Boards whose service exists now; absent means all of them. None: the system's first deploy. */
   readonly existing?: ReadonlySet<string>;
+  /** Boards whose node does not run now: what protects a quorum from losing them is moot, and they are not drained. */
+  readonly down?: ReadonlySet<string>;
+  /** Boards that came back empty (fresh OS, data folder gone) while the ring still has them: they replace their old self. */
+  readonly replaced?: ReadonlySet<string>;
+  /** Boards that list themselves as a seed: joining an existing ring, they start without themselves first. */
+  readonly ownSeed?: ReadonlySet<string>;
+  /** Nodes of the last run that left the inventory. */
+  readonly leaving?: readonly RollNode[];
+  /** Topics reassigned to include brokers that joined in this run (the inventory's `rebalance` setting). */
+  readonly rebalance?: readonly string[];
 }
 
-const byRackThenName = (a: RollNode, b: RollNode) => a.rack.localeCompare(b.rack) || a.board.localeCompare(b.board);
+export const byRackThenName = (a: RollNode, b: RollNode) => a.rack.localeCompare(b.rack) || a.board.localeCompare(b.board);
 const kafkaPort = 9092;
 
 /** Cassandra: one node at a time, rack by rack; each waits until the others see the new one Up/Normal. */
 export function cassandraRoll(nodes: readonly RollNode[], changed: ReadonlySet<string>, facts: RollFacts = {}): RollPlan {
-  const order = [...nodes].sort(byRackThenName).filter((n) => changed.has(n.board));
-  const running = new Set(facts.existing ?? nodes.map((n) => n.board));
-  const steps = order.map((n) => {
-    const up = [...running].filter((b) => b !== n.board).map((b) => nodes.find((x) => x.board === b)!);
-    const upNormal = (observer: RollNode, address: string): Check => ({
-      kind: "cassandra-up-normal", board: observer.board, service: observer.service, address,
-    });
+  const replaced = facts.replaced ?? new Set<string>();
+  const down = facts.down ?? new Set<string>();
+  const order = [...nodes].sort(byRackThenName).filter((n) => changed.has(n.board) || replaced.has(n.board));
+  const running = new Set([...(facts.existing ?? nodes.map((n) => n.board))].filter((b) => !replaced.has(b)));
+  // A node is only its own seed when it starts a ring: joining one that exists, it must stream from another node.
+  const ringExisted = facts.existing !== undefined && running.size > 0;
+  const upNormal = (observer: RollNode, address: string): Check => ({ kind: "cassandra-up-normal", board: observer.board, service: observer.service, address });
+  const steps = order.flatMap((n) => {
+    const up = [...running].filter((b) => b !== n.board).map((b) => nodes.find((x) => x.board === b)!).filter(Boolean);
+    const live = running.has(n.board) && !down.has(n.board);
+    const apply: Apply = replaced.has(n.board) ? "replace" : !running.has(n.board) && ringExisted && facts.ownSeed?.has(n.board) ? "join" : "spec";
+    const after: Check[] = [
+      { kind: "task-replaced", service: n.service },
+      upNormal(n, n.address),
+      ...up.map((o) => upNormal(o, n.address)),
+      { kind: "cassandra-serves-cql", board: n.board, service: n.service },
+    ];
     const step: RollStep = {
-      board: n.board, service: n.service,
+      board: n.board, service: n.service, ...(apply !== "spec" ? { apply } : {}),
       // Every node that runs must be Up/Normal before one stops: RF 3 then keeps a LOCAL_QUORUM.
-      before: running.has(n.board) ? up.flatMap((o) => [upNormal(o, o.address), upNormal(o, n.address)]) : up.map((o) => upNormal(o, o.address)),
-      actions: running.has(n.board) ? [{ kind: "cassandra-drain", board: n.board, service: n.service }] : [],
-      after: [
-        { kind: "task-replaced", service: n.service },
-        upNormal(n, n.address),
-        ...up.map((o) => upNormal(o, n.address)),
-        { kind: "cassandra-serves-cql", board: n.board, service: n.service },
-      ],
+      before: live ? up.flatMap((o) => [upNormal(o, o.address), upNormal(o, n.address)]) : up.map((o) => upNormal(o, o.address)),
+      actions: live ? [{ kind: "cassandra-drain", board: n.board, service: n.service }] : [],
+      after,
     };
     running.add(n.board);
-    return step;
+    if (apply === "spec") return [step];
+    // Joined: the next restart gives it its usual seeds back and drops the replace flag (an ordinary roll step).
+    const again: RollStep = {
+      board: n.board, service: n.service,
+      before: up.flatMap((o) => [upNormal(o, o.address), upNormal(o, n.address)]),
+      actions: [{ kind: "cassandra-drain", board: n.board, service: n.service }],
+      after,
+    };
+    return [step, again];
   });
-  return { system: "cassandra", steps, finally: [] };
+  return { system: "cassandra", steps: [...steps, ...leavingSteps("cassandra", nodes, facts)], finally: [] };
 }
 
 /**
@@ -106,11 +155,16 @@ export function kafkaRoll(nodes: readonly RollNode[], changed: ReadonlySet<strin
   }
   const steps = order.map((n): RollStep => ({
     board: n.board, service: n.service,
-    before: checksThrough(via(n), n),
+    // A node that does not run cannot lower an ISR by stopping; waiting for full ISRs first would wait for itself.
+    before: facts.down?.has(n.board) ? [] : checksThrough(via(n), n),
     actions: [],
     after: [{ kind: "task-replaced", service: n.service }, ...checksThrough(via(n), n)],
   }));
-  return { system: "kafka", steps, finally: [] };
+  const first = brokers.find((b) => facts.existing?.has(b.board) ?? true) ?? brokers[0];
+  // A board that came back empty catches up by itself (same node id, storage formatted with the same cluster id):
+  // the run is done when every ISR is full again.
+  const settled: Check[] = first ? [{ kind: "kafka-fully-replicated", board: first.board, service: first.service, bootstrap: `${first.address}:${kafkaPort}` }] : [];
+  return { system: "kafka", steps: [...steps, ...rebalanceSteps(nodes, facts), ...leavingSteps("kafka", nodes, facts)], finally: settled };
 }
 
 export function rollPlan(system: RollSystem, nodes: readonly RollNode[], changed: ReadonlySet<string>, facts: RollFacts = {}): RollPlan {
@@ -126,5 +180,8 @@ export function describeCheck(c: Check): string {
     case "kafka-fully-replicated": return `no under-replicated partition (asked through ${c.board})`;
     case "kafka-quorum-caught-up": return `every KRaft voter caught up (asked through ${c.board})`;
     case "kafka-brokers-registered": return `${c.count} brokers registered (asked through ${c.board})`;
+    case "cassandra-left": return `${c.address} gone from the ring as ${c.board} sees it`;
+    case "kafka-broker-empty": return `no replica left on broker ${c.nodeId} (asked through ${c.board})`;
+    case "kafka-reassignment-done": return `no partition reassignment in progress (asked through ${c.board})`;
   }
 }

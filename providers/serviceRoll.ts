@@ -4,11 +4,15 @@
 // plan of model/rollPlan.ts one node at a time behind its checks, printing which node it rolls
 // and what it waits for. A node that does not come back stops the roll with its board and the
 // check it waited for; the nodes after it stay untouched (the next `pulumi up` resumes).
+// The same plan carries a node through its life: a board read back empty replaces its old self
+// (Cassandra's replace_address_first_boot; Kafka's storage formatted again with the same cluster
+// id and node id by the image), a new node joins, and one that left the inventory leaves.
 import * as pulumi from "@pulumi/pulumi";
 import { RollMembershipContext, rollMembership } from "../model/membership";
 import { membershipRefusals } from "../model/membershipChange";
-import { checkScript, actionScript } from "../model/rollChecks";
-import { Check, describeCheck, RollNode, rollPlan, RollStep, RollSystem } from "../model/rollPlan";
+import { replacingSpec } from "../model/cassandraConfig";
+import { actionScript, checkScript, memberMarkedScript, memberMarkScript, parseRingStatus, ringStatusScript } from "../model/rollChecks";
+import { Check, describeCheck, RollFacts, RollNode, rollPlan, RollStep, RollSystem } from "../model/rollPlan";
 import { formatViolation } from "../model/violation";
 import { withDocker } from "./dockerOverSsh";
 import { applyService, differingPaths, digestEnv, inspectService, ObservedService, observeService, removeService, runningTasks, Spec } from "./serviceState";
@@ -32,6 +36,12 @@ export interface ServiceRollInputs {
   timeoutSeconds: number;
   /** Replication factors (and, for Kafka, the swarm managers) the membership rules compare with the last run's. */
   membership?: RollMembershipContext;
+  /** Cassandra: the spec a node that is its own seed starts with when it joins an existing ring (itself left out). */
+  joinSpecs?: Record<string, Spec>;
+  /** Cassandra: per board, the file on its data folder that says the node joined with its data. */
+  markers?: Record<string, string>;
+  /** Kafka: topics reassigned to include brokers that join (the inventory's `rebalance` setting). */
+  rebalance?: string[];
 }
 type ServiceRollState = ServiceRollInputs & { observed?: Record<string, ObservedService> };
 
@@ -86,7 +96,7 @@ async function waitFor(i: ServiceRollInputs, c: Check, step: RollStep, rest: str
   }
 }
 
-async function activeController(i: ServiceRollInputs): Promise<number | undefined> {
+async function askActiveController(i: ServiceRollInputs): Promise<number | undefined> {
   for (const n of i.nodes.filter((x) => x.broker)) {
     const cmd = `ctr=$(sudo docker ps -q --filter label=com.docker.swarm.service.name=${n.service} | head -n 1); [ -n "$ctr" ] && `
       + `sudo docker exec "$ctr" kafka-metadata-quorum --bootstrap-server ${n.address}:9092 describe --status`;
@@ -98,43 +108,105 @@ async function activeController(i: ServiceRollInputs): Promise<number | undefine
   return undefined;
 }
 
+/** The ring as the first running node sees it; empty when none answers (the first deploy). */
+async function ringStatus(i: ServiceRollInputs, live: Record<string, ObservedService>): Promise<Map<string, string>> {
+  for (const n of i.nodes.filter((x) => live[x.service]?.running)) {
+    try {
+      const ring = parseRingStatus((await runShared(i.connections[n.board], ringStatusScript(n.service))).stdout);
+      if (ring.size > 0) return ring;
+    } catch { /* that node does not answer: ask the next */ }
+  }
+  return new Map();
+}
+
+async function marked(i: ServiceRollInputs, board: string): Promise<boolean> {
+  try {
+    await runShared(i.connections[board], memberMarkedScript(i.markers![board]));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** What the plan needs to know about the nodes as they are: which exist, run, came back empty, joined, left. */
+async function rollFacts(i: ServiceRollInputs, live: Record<string, ObservedService>, changed: Set<string>, olds?: ServiceRollState): Promise<RollFacts> {
+  const existing = new Set(i.nodes.filter((n) => live[n.service]?.spec).map((n) => n.board));
+  const down = new Set(i.nodes.filter((n) => existing.has(n.board) && !live[n.service].running).map((n) => n.board));
+  const leaving = (olds?.nodes ?? []).filter((n) => !i.specs[n.service]);
+  const replaced = new Set<string>();
+  if (i.system === "cassandra" && existing.size > 0) {
+    const ring = await ringStatus(i, live);
+    for (const n of i.nodes.filter((x) => existing.has(x.board))) {
+      const state = ring.get(n.address);
+      if (state === "UN" || ring.size === 0) continue;
+      // Not Up/Normal (a task the swarm restarts can look running between two failed starts): it rolls.
+      changed.add(n.board);
+      down.add(n.board);
+      // The ring still has it, its board does not: the data folder is gone, the node replaces its old self.
+      if (state && i.markers?.[n.board] && !(await marked(i, n.board))) replaced.add(n.board);
+    }
+  }
+  const activeController = i.system === "kafka" && existing.size > 0 ? await askActiveController(i) : undefined;
+  return { existing, down, replaced, leaving, activeController, ownSeed: new Set(i.nodes.filter((n) => i.joinSpecs?.[n.service]).map((n) => n.board)),
+    rebalance: i.rebalance };
+}
+
+/** The spec a step applies, or none. */
+function stepSpec(i: ServiceRollInputs, step: RollStep): Spec | undefined {
+  const node = i.nodes.find((n) => n.service === step.service);
+  switch (step.apply ?? "spec") {
+    case "spec": return i.specs[step.service];
+    case "join": return i.joinSpecs?.[step.service] ?? i.specs[step.service];
+    case "replace": return replacingSpec(i.joinSpecs?.[step.service] ?? i.specs[step.service], node!.address);
+    default: return undefined;
+  }
+}
+
+async function markMembers(i: ServiceRollInputs, boards: readonly string[]): Promise<void> {
+  for (const b of boards) if (i.markers?.[b]) await runShared(i.connections[b], memberMarkScript(i.markers[b]));
+}
+
 async function roll(i: ServiceRollInputs, olds?: ServiceRollState): Promise<Record<string, ObservedService>> {
   const live = await observeAll(i);
   const changed = needsRoll(i, live);
-  const existing = new Set(i.nodes.filter((n) => live[n.service]?.spec).map((n) => n.board));
-  const facts = { existing, activeController: i.system === "kafka" && existing.size > 0 ? await activeController(i) : undefined };
+  const facts = await rollFacts(i, live, changed, olds);
+  // A leaving node is reached through the last run's connections (the inventory no longer has its board).
+  const run: ServiceRollInputs = { ...i, connections: { ...(olds?.connections ?? {}), ...i.connections } };
   const plan = rollPlan(i.system, i.nodes, changed, facts);
-  const boards = plan.steps.map((s) => s.board);
+  const boards = plan.steps.map((s) => `${s.board}${s.apply && s.apply !== "spec" ? ` (${s.apply})` : ""}`);
   if (boards.length > 0) {
     log(`roll ${i.system}: order ${boards.join(" -> ")}${facts.activeController ? ` (active controller ${facts.activeController} last)` : ""}`);
   }
   for (const [k, step] of plan.steps.entries()) {
-    const rest = boards.slice(k + 1);
+    const rest = plan.steps.slice(k + 1).map((s) => s.board);
     const started = Date.now();
-    for (const c of step.before) await waitFor(i, c, step, [step.board, ...rest]);
+    for (const c of step.before) await waitFor(run, c, step, [step.board, ...rest]);
     for (const a of step.actions) {
       log(`roll ${i.system}: ${step.board}: ${a.kind}`);
-      await runShared(i.connections[a.board], actionScript(a));
+      await runShared(run.connections[a.board], actionScript(a));
     }
+    const spec = stepSpec(i, step);
     const oldTasks = await withDocker(i.manager, async (d) => {
       const svc = await inspectService(d, step.service);
       const tasks = svc ? (await runningTasks(d, svc.ID)).map((t) => t.id) : [];
-      log(`roll ${i.system}: ${step.board} (${k + 1}/${boards.length}): applying ${step.service}`);
-      // Always a new task: the checks after the step wait for one, and a node drained for a
-      // roll must come back even when only its tasks (not its spec) were wrong.
-      await applyService(d, i.specs[step.service], i.secretEnv, live[step.service]?.spec !== undefined);
+      if (step.apply === "remove") {
+        log(`roll ${i.system}: ${step.board} left the inventory: removing ${step.service}`);
+        await removeService(d, step.service);
+      } else if (spec) {
+        log(`roll ${i.system}: ${step.board} (${k + 1}/${boards.length}): applying ${step.service}${step.apply ? ` (${step.apply})` : ""}`);
+        // Always a new task: the checks after the step wait for one, and a node drained for a
+        // roll must come back even when only its tasks (not its spec) were wrong.
+        await applyService(d, spec, i.secretEnv, !!svc);
+      }
       return new Set(tasks);
     });
-    for (const c of step.after) await waitFor(i, c, step, rest, oldTasks);
+    for (const c of step.after) await waitFor(run, c, step, rest, oldTasks);
+    if (spec) await markMembers(i, [step.board]);
     log(`roll ${i.system}: ${step.board} done in ${Math.round((Date.now() - started) / 1000)}s`);
   }
-  for (const c of plan.finally) await waitFor(i, c, { board: "all", service: "", before: [], actions: [], after: [] }, []);
-  // Nodes that left the inventory go last, once every remaining node runs its desired spec.
-  const gone = (olds?.nodes ?? []).filter((n) => !i.specs[n.service]);
-  for (const n of gone) {
-    log(`roll ${i.system}: ${n.board} left the inventory: removing ${n.service}`);
-    await withDocker(i.manager, (d) => removeService(d, n.service));
-  }
+  for (const c of plan.finally) await waitFor(run, c, { board: "all", service: "", before: [], actions: [], after: [] }, []);
+  // Every node that stays is a member with its data now: a board read back without the mark later came back empty.
+  await markMembers(i, i.nodes.map((n) => n.board));
   return applied(i);
 }
 
@@ -201,6 +273,9 @@ export interface ServiceRollArgs {
   secretEnv?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   timeoutSeconds?: number;
   membership?: RollMembershipContext;
+  joinSpecs?: Record<string, Spec>;
+  markers?: Record<string, string>;
+  rebalance?: string[];
 }
 
 export class ServiceRoll extends pulumi.dynamic.Resource {
@@ -210,6 +285,7 @@ export class ServiceRoll extends pulumi.dynamic.Resource {
       manager: pulumi.secret(args.manager), system: args.system, nodes: args.nodes, specs: args.specs,
       connections: pulumi.secret(args.connections), secretEnv: args.secretEnv === undefined ? undefined : pulumi.secret(args.secretEnv),
       timeoutSeconds: args.timeoutSeconds ?? 900, membership: args.membership, observed: undefined,
+      joinSpecs: args.joinSpecs, markers: args.markers, rebalance: args.rebalance,
     }, { ...opts, additionalSecretOutputs: ["manager", "connections", "secretEnv"] },
     "deskcluster", `${args.system[0].toUpperCase()}${args.system.slice(1)}Roll`);
   }
