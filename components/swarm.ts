@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { SwarmPlan } from "../model/swarmPlan";
 import { swarmMemberProbe, swarmNodeProbe } from "../model/stepProbes";
-import { nodeLabelScript, swarmInitScript, swarmJoinScript, swarmLeaveScript, swarmTokensScript } from "../model/swarmScripts";
+import { nodeLabelScript, nodeRemoveScript, swarmInitScript, swarmJoinScript, swarmLeaveScript, swarmTokensScript } from "../model/swarmScripts";
 import { RemoteCommand } from "../providers/remoteCommand";
 import { SshTarget } from "../providers/sshTarget";
 import { SwarmObject } from "../providers/swarmObject";
@@ -58,6 +58,8 @@ export class Swarm extends pulumi.ComponentResource {
       const read = swarmNodeProbe(n, roleOf(n), plan.labels[n]);
       return new RemoteCommand(`${name}-labels-${n}`, {
         connection: leader.connection, what: `swarm node ${n}`, create: nodeLabelScript(n, plan.labels[n], roleOf(n)),
+        // Only when the board leaves the inventory: drained, demoted, removed from the node list, before it leaves.
+        delete: nodeRemoveScript(n),
         // A rejoined board is a new node (new id): label it again.
         triggers: [joins[n].stdout],
         probe: read.script, expect: read.expect,

@@ -79,7 +79,9 @@ export function nodeLabelScript(node: string, labels: Record<string, string>, ro
     `id=""; for i in $(seq 1 ${timeoutSeconds}); do id=$(${entries} | awk '$2=="${node}" && $3=="Ready" {print $1; exit}');`
       + ` [ -n "$id" ] && break; sleep 1; done`,
     `if [ -z "$id" ]; then echo "board ${node}: not Ready in the swarm after ${timeoutSeconds}s (docker node ls)" >&2; exit 1; fi`,
-    `for old in $(${entries} | awk '$2=="${node}" && $3!="Ready" {print $1}'); do sudo docker node rm --force "$old" >/dev/null; done`,
+    // A manager's stale entry is still a raft member: demoted first, or the swarm refuses to remove it.
+    `for old in $(${entries} | awk '$2=="${node}" && $3!="Ready" {print $1}'); do`
+      + ` sudo docker node demote "$old" >/dev/null 2>&1 || true; sudo docker node rm --force "$old" >/dev/null; done`,
     `current=$(sudo docker node inspect "$id" --format '{{.Spec.Role}}')`,
     role === "manager"
       ? `if [ "$current" != manager ]; then sudo docker node promote "$id" >/dev/null; fi`
@@ -89,5 +91,22 @@ export function nodeLabelScript(node: string, labels: Record<string, string>, ro
     `done`,
     `sudo docker node update --availability active ${add} $stale "$id" >/dev/null`,
     `sudo docker node inspect "$id" --format '{{json .Spec.Labels}}'`,
+  ].join("\n");
+}
+
+/**
+ * Run on a manager when a board leaves the inventory (its services are gone by then): drained until none of its
+ * tasks runs, demoted if a manager, and removed from the node list. The board then leaves by itself (swarmLeaveScript).
+ */
+export function nodeRemoveScript(node: string, timeoutSeconds = 120): string {
+  const ids = `sudo docker node ls --format '{{.ID}} {{.Hostname}}' | awk '$2=="${node}" {print $1}'`;
+  return [
+    "set -eu",
+    `for id in $(${ids}); do`,
+    `  sudo docker node update --availability drain "$id" >/dev/null`,
+    `  for i in $(seq 1 ${timeoutSeconds}); do [ -z "$(sudo docker node ps "$id" --filter desired-state=running -q 2>/dev/null)" ] && break; sleep 1; done`,
+    `  if [ "$(sudo docker node inspect "$id" --format '{{.Spec.Role}}')" = manager ]; then sudo docker node demote "$id" >/dev/null; fi`,
+    `  sudo docker node rm --force "$id" >/dev/null`,
+    `done`,
   ].join("\n");
 }
