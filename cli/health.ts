@@ -1,15 +1,14 @@
-// `npm run health`: the latest vitals of every board, read from Cassandra (the table the
-// health sink fills). Default: the local lab. A real desk: --inventory and --password-file.
-// --watch redraws the table every second (Ctrl-C to stop).
-import { auth, Client } from "cassandra-driver";
+// `npm run health`: the latest vitals of every board, read through the GraphQL gateway
+// (Stargate's API over the table the health sink fills). Default: the local lab. A real desk:
+// --inventory and --password-file. --watch redraws the table every second (Ctrl-C to stop).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { latestPerBoard, vitalsTable } from "../health/latestVitals";
+import { vitalsTable } from "../health/latestVitals";
+import { graphqlSession, latestVitalsOverGraphql } from "../health/vitalsGraphql";
 import { healthOf, healthTable } from "../model/healthConfig";
 import { Inventory } from "../model/inventory";
 import { labStack } from "../model/labStack";
-import { hostAddress } from "../model/network";
 import { boardsWithRole } from "../model/placement";
 import { validateInventoryFile } from "../model/validateInventory";
 import { formatViolation } from "../model/violation";
@@ -31,22 +30,16 @@ async function main(): Promise<void> {
   } });
   const { inventory, password } = target(values);
   const h = healthOf(inventory);
-  const client = new Client({
-    contactPoints: boardsWithRole(inventory, "cassandra").map(hostAddress), localDataCenter: inventory.cluster.datacenter,
-    authProvider: new auth.PlainTextAuthProvider("cassandra", password),
-  });
-  await client.connect();
+  // One token for the whole watch: the gateway refreshes its TTL on every use.
+  const session = await graphqlSession(inventory, password);
   const boards = boardsWithRole(inventory, "health-agent").map((b) => b.name).sort();
-  try {
-    do {
-      const table = vitalsTable(await latestPerBoard(client, h.keyspace, healthTable, boards));
-      if (values.watch) process.stdout.write("\x1b[2J\x1b[H");
-      console.log(`${inventory.cluster.name}: latest vitals (${h.keyspace}.${healthTable})\n${table}`);
-      if (values.watch) await new Promise((r) => setTimeout(r, 1000));
-    } while (values.watch);
-  } finally {
-    await client.shutdown();
-  }
+  const url = `${session.endpoint.graphql}/${h.keyspace}`;
+  do {
+    const table = vitalsTable(await latestVitalsOverGraphql(session, h.keyspace, healthTable, boards));
+    if (values.watch) process.stdout.write("\x1b[2J\x1b[H");
+    console.log(`${inventory.cluster.name}: latest vitals (${h.keyspace}.${healthTable}), read through GraphQL at ${url}\n${table}`);
+    if (values.watch) await new Promise((r) => setTimeout(r, 1000));
+  } while (values.watch);
 }
 
 main().catch((err) => { console.error(`health: ${(err as Error).message}`); process.exitCode = 1; });

@@ -36,6 +36,7 @@ export async function waitForRows(ctx: LabContext, min: number, timeoutMs: numbe
   }
 }
 
+/** Cassandra's own answer, read with CQL: the reference the lab tests hold the GraphQL reads against. */
 export async function latestVitals(ctx: LabContext): Promise<Map<string, VitalsRow | undefined>> {
   const h = healthOf(ctx.inventory);
   const client = await cassandraClient(ctx);
