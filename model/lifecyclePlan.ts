@@ -3,9 +3,10 @@
 // before it, what it does and what to wait for, reusing the rolling plan's steps where a node
 // joins or restarts. Pure, like model/rollPlan.ts.
 //
-// THE EFFECTS ARE NOT WIRED YET: nothing carries this plan out. ServiceRoll still only rolls
-// (model/rollPlan.ts) and removes a node's service after the roll; model/rollChecks.ts has no
-// script for the new kinds of model/lifecycleSteps.ts.
+// Carried out per system, not by this function: ServiceRoll runs the Cassandra and Kafka parts through
+// model/rollPlan.ts and model/leavingSteps.ts (replace, join, leave, rebalance), and the Swarm component's steps
+// do the swarm's (a rejoin drops the stale entry; a board that leaves is drained, demoted and removed). This is the
+// whole desk's view of the same change, in one order, for tests and for reading a change before it runs.
 //
 // KRaft quorum: static (controller.quorum.voters), not KIP-853's dynamic one. Every desk so far
 // was formatted static (kraft.version 0), and Kafka 3.9 cannot turn a static quorum dynamic

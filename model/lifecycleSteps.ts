@@ -1,7 +1,7 @@
 // The vocabulary of the board lifecycle plan (model/lifecyclePlan.ts): the rolling plan's
 // checks and actions where they fit, plus the few a board that joins, leaves or comes back
-// empty needs. Data only, like model/rollPlan.ts. NOT WIRED: no provider carries these out
-// yet and model/rollChecks.ts has no script for the new kinds.
+// empty needs. Data only, like model/rollPlan.ts. The node-level kinds live in the rolling plan
+// (ServiceRoll carries them out); the swarm kinds here are done by the Swarm component's steps.
 import { Action, Check, describeCheck } from "./rollPlan";
 
 type SwarmRole = "manager" | "worker";

@@ -10,7 +10,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { runShared } from "./sshSession";
 import { providerUpgraded } from "./upgraded";
-import { SshTarget, sshTargetFailures } from "./sshTarget";
+import { sameTarget, SshTarget, sshTargetFailures } from "./sshTarget";
 
 /** The engine type of every RemoteCommand (what the policy pack looks for). */
 export const remoteCommandType = "pulumi-nodejs:dynamic/deskcluster:RemoteCommand";
@@ -32,8 +32,6 @@ type RemoteCommandState = RemoteCommandInputs & { stdout?: string; stderr?: stri
 
 const scriptKeys = ["create", "delete", "stdin", "triggers", "probe", "expect"] as const;
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
-const sameTarget = (a: SshTarget, b: SshTarget) =>
-  a.host === b.host && a.port === b.port && a.user === b.user && a.privateKey === b.privateKey && a.hostKey === b.hostKey;
 
 /** Fields whose observed value is not the expected one (only fields the step expects). */
 export function driftedFacts(observed: Record<string, string> | undefined, expect: Record<string, string> | undefined): string[] {

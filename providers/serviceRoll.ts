@@ -17,7 +17,7 @@ import { formatViolation } from "../model/violation";
 import { withDocker } from "./dockerOverSsh";
 import { applyService, differingPaths, digestEnv, inspectService, ObservedService, observeService, removeService, runningTasks, Spec } from "./serviceState";
 import { runShared } from "./sshSession";
-import { SshTarget, sshTargetFailures } from "./sshTarget";
+import { sameTarget, SshTarget, sshTargetFailures } from "./sshTarget";
 import { providerUpgraded } from "./upgraded";
 
 /** The engine types of the rolled sets (what the policy pack looks for). */
@@ -243,7 +243,10 @@ export const serviceRollProvider: pulumi.dynamic.ResourceProvider = {
     if (Object.values(live).some((o) => o.spec && o.secretDigest !== digest)) lines.push("drift: field secretEnv differs (values not shown)");
     for (const n of olds.nodes.filter((x) => !news.specs[x.service])) lines.push(`${n.service}: leaves the inventory`);
     for (const l of lines) log(`${l.startsWith("drift") ? "" : "change: "}roll ${news.system}: ${l}`);
-    const moved = JSON.stringify([olds.manager.host, olds.manager.hostKey, olds.nodes])
+    // A node's board reached another way (a reflashed board's new host key): read it again and converge.
+    const rekeyed = news.nodes.filter((n) => olds.connections?.[n.board] && !sameTarget(olds.connections[n.board], news.connections?.[n.board]));
+    for (const n of rekeyed) log(`change: roll ${news.system}: board ${n.board}: new SSH target or pinned host key`);
+    const moved = rekeyed.length > 0 || JSON.stringify([olds.manager.host, olds.manager.hostKey, olds.nodes])
       !== JSON.stringify([news.manager.host, news.manager.hostKey, news.nodes]);
     const changes = lines.length > 0 || moved || olds.timeoutSeconds !== news.timeoutSeconds || providerUpgraded(olds, news);
     return { changes, replaces: [], deleteBeforeReplace: false };

@@ -24,3 +24,7 @@ export function sshTargetFailures(t: Partial<SshTarget> | undefined, field = "co
   }
   return out;
 }
+
+/** Same board, reached the same way: a new address, user or pinned host key (a reflashed board) is a change to act on. */
+export const sameTarget = (a: SshTarget | undefined, b: SshTarget | undefined): boolean =>
+  !!a && !!b && a.host === b.host && a.port === b.port && a.user === b.user && a.privateKey === b.privateKey && a.hostKey === b.hostKey;
