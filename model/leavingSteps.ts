@@ -43,7 +43,8 @@ function kafkaLeaves(l: RollNode, stay: readonly RollNode[]): RollStep[] {
   }
   steps.push({ board: l.board, service: l.service, apply: "remove", before: quorum, actions: [], after: quorum });
   if (l.broker) {
-    steps.push({ board: at.board, service: at.service, apply: "none", before: [], actions: [{ kind: "kafka-unregister", ...at, nodeId: l.nodeId! }], after: [] });
+    const unregister = { kind: "kafka-unregister" as const, ...at, nodeId: l.nodeId! };
+    steps.push({ board: at.board, service: at.service, apply: "none", before: [], actions: [unregister], after: [] });
   }
   return steps;
 }

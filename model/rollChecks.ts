@@ -37,7 +37,8 @@ export function checkScript(c: Check): string | undefined {
         + `'{for (i = 1; i < NF; i++) if ($i == "Replicas:") {n = split($(i + 1), r, ","); for (j = 1; j <= n; j++) if (r[j] == "${c.nodeId}") bad = 1}}`
         + ` END {exit bad ? 1 : 0}'`;
     case "kafka-reassignment-done":
-      return `${inContainer(c.service, `kafka-reassign-partitions --bootstrap-server ${c.bootstrap} --list`)} 2>/dev/null | grep -q "No partition reassignments"`;
+      return `${inContainer(c.service, `kafka-reassign-partitions --bootstrap-server ${c.bootstrap} --list`)} 2>/dev/null`
+        + ` | grep -q "No partition reassignments"`;
   }
 }
 

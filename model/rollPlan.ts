@@ -163,7 +163,8 @@ export function kafkaRoll(nodes: readonly RollNode[], changed: ReadonlySet<strin
   const first = brokers.find((b) => facts.existing?.has(b.board) ?? true) ?? brokers[0];
   // A board that came back empty catches up by itself (same node id, storage formatted with the same cluster id):
   // the run is done when every ISR is full again.
-  const settled: Check[] = first ? [{ kind: "kafka-fully-replicated", board: first.board, service: first.service, bootstrap: `${first.address}:${kafkaPort}` }] : [];
+  const settled: Check[] = first
+    ? [{ kind: "kafka-fully-replicated", board: first.board, service: first.service, bootstrap: `${first.address}:${kafkaPort}` }] : [];
   return { system: "kafka", steps: [...steps, ...rebalanceSteps(nodes, facts), ...leavingSteps("kafka", nodes, facts)], finally: settled };
 }
 

@@ -32,7 +32,8 @@ export async function openSession(t: SshTarget, deadlineMs = 300_000): Promise<C
       const why = (err as Error).message;
       if (mismatch) {
         throw new Error(`board ${t.board} (${t.host}): host key differs from the pinned ${keyType} key in config deskcluster:hostKeys["${t.board}"]; `
-          + `refusing to connect. If the board was reflashed, verify its new key, set it there and run pulumi up (not --refresh: a refresh reads the board with the key the last run pinned).`);
+          + `refusing to connect. If the board was reflashed, verify its new key, set it there and run pulumi up `
+          + `(not --refresh: a refresh reads the board with the key the last run pinned).`);
       }
       if (/authentication/i.test(why)) throw new Error(`board ${t.board} (${t.host}): user ${t.user} was refused (${why}); check config sshPrivateKey`);
       if (Date.now() - started > deadlineMs) {

@@ -53,10 +53,12 @@ describe("node lifecycle in the rolling plan: Cassandra", () => {
   });
 
   it("puts the replace flag into the JVM options only, and reads the ring from nodetool status", () => {
-    const spec = pinnedServiceSpec({ name: "c", board: "n1", image: "i", env: { JVM_EXTRA_OPTS: "-Dx=1", A: "b" }, memoryMb: 1, network: "host", endpointMode: "dnsrr" });
+    const env0 = { JVM_EXTRA_OPTS: "-Dx=1", A: "b" };
+    const spec = pinnedServiceSpec({ name: "c", board: "n1", image: "i", env: env0, memoryMb: 1, network: "host", endpointMode: "dnsrr" });
     const env = (replacingSpec(spec, "10.0.0.1").TaskTemplate as { ContainerSpec: { Env: string[] } }).ContainerSpec.Env;
     assert.deepEqual(env, ["A=b", "JVM_EXTRA_OPTS=-Dx=1 -Dcassandra.replace_address_first_boot=10.0.0.1"]);
-    const status = "Datacenter: lab1\n--  Address       Load  Tokens  Owns  Host ID  Rack\nUN  10.0.0.1  1 MiB  16  ?  a  rack-1\nDN  10.0.0.2  1 MiB  16  ?  b  rack-2\n";
+    const status = ["Datacenter: lab1", "--  Address       Load  Tokens  Owns  Host ID  Rack",
+      "UN  10.0.0.1  1 MiB  16  ?  a  rack-1", "DN  10.0.0.2  1 MiB  16  ?  b  rack-2", ""].join("\n");
     assert.deepEqual([...parseRingStatus(status)], [["10.0.0.1", "UN"], ["10.0.0.2", "DN"]]);
   });
 });
@@ -67,7 +69,8 @@ describe("node lifecycle in the rolling plan: Kafka", () => {
     const plan = kafkaRoll(stay, new Set(), { existing: names(stay), leaving: [brokers[3]] });
     assert.deepEqual(plan.steps.map((s) => s.apply), ["none", "remove", "none"]);
     const [move, remove, unregister] = plan.steps;
-    assert.deepEqual(move.actions, [{ kind: "kafka-reassign", board: "k1", service: "kafka-k1", bootstrap: "10.0.1.1:9092", topics: "all", off: 4, brokers: [1, 2, 3] }]);
+    const at = { board: "k1", service: "kafka-k1", bootstrap: "10.0.1.1:9092" };
+    assert.deepEqual(move.actions, [{ kind: "kafka-reassign", ...at, topics: "all", off: 4, brokers: [1, 2, 3] }]);
     assert.deepEqual(kinds(move.after), ["kafka-reassignment-done", "kafka-broker-empty", "kafka-fully-replicated"]);
     assert.equal(remove.board, "k4");
     assert.deepEqual(kinds(unregister.actions), ["kafka-unregister"]);
@@ -81,7 +84,8 @@ describe("node lifecycle in the rolling plan: Kafka", () => {
     assert.deepEqual(plan.steps.map((s) => [s.board, s.apply ?? "spec"]), [["k4", "spec"], ["k4", "none"]]);
     const r = plan.steps[1];
     assert.deepEqual(r.before[0], { kind: "kafka-brokers-registered", board: "k1", service: "kafka-k1", bootstrap: "10.0.1.1:9092", count: 4 });
-    assert.deepEqual(r.actions[0], { kind: "kafka-reassign", board: "k1", service: "kafka-k1", bootstrap: "10.0.1.1:9092", topics: ["deskcluster.health"], brokers: [1, 2, 3, 4] });
+    const at = { board: "k1", service: "kafka-k1", bootstrap: "10.0.1.1:9092" };
+    assert.deepEqual(r.actions[0], { kind: "kafka-reassign", ...at, topics: ["deskcluster.health"], brokers: [1, 2, 3, 4] });
     assert.deepEqual(kafkaRoll(brokers, new Set(["k4"]), { existing: names(stay) }).steps.length, 1, "no rebalance unless asked");
   });
 

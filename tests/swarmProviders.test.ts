@@ -4,7 +4,7 @@
 // converged in place; a ServiceRoll must touch only the nodes that need it, one at a time, and
 // stop at a node that does not come back.
 import assert from "node:assert/strict";
-import { actionScript, checkScript } from "../model/rollChecks";
+import { actionScript, checkScript, memberMarkedScript, memberMarkScript, ringStatusScript } from "../model/rollChecks";
 import { serviceRollProvider } from "../providers/serviceRoll";
 import { withDocker } from "../providers/dockerOverSsh";
 import { differingPaths, digestEnv, observeService } from "../providers/serviceState";
@@ -212,5 +212,47 @@ describe("ServiceRoll (cassandra) against three fake boards", () => {
   it("delete removes every service of the set", async () => {
     await serviceRollProvider.delete!("cassandra-roll", state);
     assert.deepEqual([...engine.services.values()].map((s) => s.Spec.Name), []);
+  });
+});
+
+describe("ServiceRoll (cassandra): a board that came back empty", () => {
+  let boards: FakeBoard[];
+  let engine: FakeEngine;
+  const nodes = [1, 2, 3].map((n) => ({ board: `lab${n}`, service: `cassandra-lab${n}`, rack: `r${n}`, address: `10.0.0.${n}` }));
+  const markers = Object.fromEntries(nodes.map((n) => [n.board, `/data/${n.board}/cassandra/.deskcluster-member`]));
+  const usual = ["JVM_EXTRA_OPTS=-Dcassandra.config=x", "SEEDS=10.0.0.1,10.0.0.2,10.0.0.3"];
+  const specs = Object.fromEntries(nodes.map((n) => [n.service, serviceSpec(n.service, usual)]));
+  const joinSpecs = { "cassandra-lab3": serviceSpec("cassandra-lab3", ["JVM_EXTRA_OPTS=-Dcassandra.config=x-join", "SEEDS=10.0.0.1,10.0.0.2"]) };
+  const inputs = () => ({
+    manager: boards[0].target, system: "cassandra" as const, nodes, specs, joinSpecs, markers,
+    connections: Object.fromEntries(boards.map((b) => [b.target.board, b.target])), timeoutSeconds: 30,
+  });
+  const ring = ["UN  10.0.0.1  1 MiB  16  ?  a  r1", "UN  10.0.0.2  1 MiB  16  ?  b  r2", "DN  10.0.0.3  1 MiB  16  ?  c  r3"].join("\n");
+
+  before(async () => {
+    boards = [await startFakeBoard("lab1", { engine: true }), await startFakeBoard("lab2"), await startFakeBoard("lab3")];
+    engine = boards[0].engine!;
+    for (const b of boards) await dialFast(b.target);
+  });
+  after(async () => { await closeSharedSessions(); for (const b of boards) await b.close(); });
+
+  it("replaces its old self (the replace flag, seeds without itself), then runs its usual spec; the others untouched", async () => {
+    let state = (await serviceRollProvider.create!(inputs())).outs;
+    assert.ok(boards[2].ran.includes(memberMarkScript(markers.lab3)), "a node that joined is marked a member");
+    const untouched = [1, 2].map((n) => engine.service(`cassandra-lab${n}`)!.task.ID);
+    // lab3 reflashed: its task fails (the ring refuses a new node at its address), its data folder has no mark.
+    engine.service("cassandra-lab3")!.task.State = "failed";
+    const envs: string[][] = [];
+    boards[0].respond = (c) => (c === ringStatusScript("cassandra-lab1") ? { code: 0, stdout: ring } : { code: 0 });
+    boards[2].respond = (c) => {
+      if (c === memberMarkedScript(markers.lab3)) return { code: 1 };
+      if (c.includes("cassandra-lab3") && c.includes("nodetool status")) envs.push(engine.service("cassandra-lab3")!.Spec.TaskTemplate.ContainerSpec.Env);
+      return { code: 0 };
+    };
+    state = (await serviceRollProvider.update!("cassandra-roll", state, inputs())).outs!;
+    assert.deepEqual(envs[0], ["JVM_EXTRA_OPTS=-Dcassandra.config=x-join -Dcassandra.replace_address_first_boot=10.0.0.3", "SEEDS=10.0.0.1,10.0.0.2"]);
+    assert.deepEqual(engine.service("cassandra-lab3")!.Spec.TaskTemplate.ContainerSpec.Env, specs["cassandra-lab3"].TaskTemplate.ContainerSpec.Env);
+    assert.deepEqual([1, 2].map((n) => engine.service(`cassandra-lab${n}`)!.task.ID), untouched, "lab1 and lab2 were restarted");
+    assert.ok(boards[2].ran.includes(memberMarkScript(markers.lab3)), "the replaced node is marked a member again");
   });
 });

@@ -1,9 +1,14 @@
 // The health images on real Docker: built from this source for amd64 (the lab) and arm64 (real
 // Pis, run here under qemu emulation), they read the same vitals from a Pi 4's /proc and /sys;
-// and the agent keeps running, and keeps its records, while Kafka is unreachable.
+// the arm64 GraphQL gateway serves the lab's ring under emulation; and the agent keeps running, and keeps its
+// records, while Kafka is unreachable.
 import assert from "node:assert/strict";
 import { execFileSync, execSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { labContext } from "../../lab/checks/labContext";
+import { hostAddress } from "../../model/network";
 
 const root = join(__dirname, "..", "..");
 const sh = (cmd: string) => execSync(cmd, { cwd: root, encoding: "utf8", shell: "/bin/bash", stdio: ["ignore", "pipe", "inherit"] });
@@ -32,6 +37,41 @@ describe("health images (amd64 and arm64)", function () {
     assert.equal(fixed(arm).diskUsedBytes, "number");
     assert.deepEqual([arm.cpuTempC, arm.cpuMhz, arm.memAvailableKb, arm.tempStatus], [48.7, 1500, 6900012, "ok"]);
     assert.equal(docker("image", "inspect", "-f", "{{.Architecture}}", "deskcluster/health-sink:0.1.0-arm64").trim(), "arm64");
+  });
+
+  it("runs the arm64 gateway under qemu against the lab's ring: a token from /v1/auth, then the schema listing", async () => {
+    const ctx = labContext(root);
+    const secrets = mkdtempSync(join(tmpdir(), "deskcluster-gateway-"));
+    writeFileSync(join(secrets, "password"), ctx.password, { mode: 0o600 });
+    const name = `deskcluster-gateway-arm64-${process.pid}`;
+    const port = 18_080;
+    const cassandra = ctx.inventory.boards.filter((b) => b.roles.includes("cassandra")).map(hostAddress).join(",");
+    const network = process.env.DESKCLUSTER_LAB ?? "deskcluster-lab";
+    docker("run", "-d", "--name", name, "--label", "deskcluster.check=1", "--platform", "linux/arm64", "--network", network,
+      "-p", `127.0.0.1:${port}:8080`, "-v", `${secrets}:/run/check:ro`, "-e", `GATEWAY_CASSANDRA_CONTACT_POINTS=${cassandra}`,
+      "-e", `GATEWAY_CASSANDRA_DC=${ctx.inventory.cluster.datacenter}`, "-e", "GATEWAY_CASSANDRA_PASSWORD_FILE=/run/check/password",
+      "-e", "GATEWAY_BIND=0.0.0.0", "-e", "GATEWAY_PORTS=8080", "deskcluster/graphql-gateway:0.1.0-arm64");
+    try {
+      const post = (path: string, body: unknown, token?: string) => fetch(`http://127.0.0.1:${port}${path}`, {
+        method: "POST", body: JSON.stringify(body), signal: AbortSignal.timeout(20_000),
+        headers: { "content-type": "application/json", ...(token ? { "x-cassandra-token": token } : {}) },
+      });
+      let token = "";
+      const started = Date.now();
+      while (!token && Date.now() - started < 180_000) {
+        token = await post("/v1/auth", { username: "cassandra", password: ctx.password }).then((r) => r.json() as Promise<{ authToken?: string }>)
+          .then((j) => j.authToken ?? "", () => "");
+        if (!token) await new Promise((r) => setTimeout(r, 2000));
+      }
+      console.log(`      arm64 gateway answered /v1/auth after ${Math.round((Date.now() - started) / 1000)} s under emulation`);
+      assert.ok(token, `no token: ${execSync(`docker logs --tail 20 ${name} 2>&1`, { encoding: "utf8" })}`);
+      const schema = await (await post("/graphql-schema", { query: "{ keyspaces { name } }" }, token)).json() as { data: { keyspaces: { name: string }[] } };
+      assert.ok(schema.data.keyspaces.some((k: { name: string }) => k.name === "deskcluster"), JSON.stringify(schema).slice(0, 300));
+      assert.equal(docker("exec", name, "node", "-p", "process.arch").trim(), "arm64");
+      assert.equal((await post("/v1/auth", { username: "cassandra", password: "wrong" })).status, 401);
+    } finally {
+      docker("rm", "-f", name);
+    }
   });
 
   it("publishes both architectures under one multi-arch tag that a board pulls for its own architecture", async () => {

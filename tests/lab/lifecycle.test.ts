@@ -72,7 +72,8 @@ describe("board lifecycle on the live lab (under load)", function () {
     // The new board answers with a new host key: refused, naming the config value, before anything changes.
     const refused = await up("--refresh");
     assert.notEqual(refused.code, 0, "pulumi up accepted a changed host key");
-    assert.match(refused.out, new RegExp(`board ${wiped} \\(${address.replace(/\./g, "\\.")}\\): host key differs .* config deskcluster:hostKeys\\["${wiped}"\\]`));
+    const pinned = `board ${wiped} \\(${address.replace(/\./g, "\\.")}\\): host key differs .* config deskcluster:hostKeys\\["${wiped}"\\]`;
+    assert.match(refused.out, new RegExp(pinned));
     // As the error says: the operator pins the new key.
     assert.equal((await pulumi(`config set --secret deskcluster:hostKeys < ${dir}/hostkeys.json`)).code, 0);
     // Not --refresh: a refresh reads each board with the key the last run pinned (the error says so).
