@@ -4,7 +4,7 @@
 // records, while Kafka is unreachable.
 import assert from "node:assert/strict";
 import { execFileSync, execSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { labContext } from "../../lab/checks/labContext";
@@ -42,7 +42,11 @@ describe("health images (amd64 and arm64)", function () {
   it("runs the arm64 gateway under qemu against the lab's ring: a token from /v1/auth, then the schema listing", async () => {
     const ctx = labContext(root);
     const secrets = mkdtempSync(join(tmpdir(), "deskcluster-gateway-"));
-    writeFileSync(join(secrets, "password"), ctx.password, { mode: 0o600 });
+    writeFileSync(join(secrets, "password"), ctx.password, { mode: 0o400 });
+    // Readable by the image's own user only, as the swarm secret file is.
+    const user = docker("image", "inspect", "-f", "{{.Config.User}}", "deskcluster/graphql-gateway:0.1.0-arm64").trim();
+    chownSync(join(secrets, "password"), Number(user), Number(user));
+    chmodSync(secrets, 0o755);
     const name = `deskcluster-gateway-arm64-${process.pid}`;
     const port = 18_080;
     const cassandra = ctx.inventory.boards.filter((b) => b.roles.includes("cassandra")).map(hostAddress).join(",");
@@ -71,6 +75,7 @@ describe("health images (amd64 and arm64)", function () {
       assert.equal((await post("/v1/auth", { username: "cassandra", password: "wrong" })).status, 401);
     } finally {
       docker("rm", "-f", name);
+      rmSync(secrets, { recursive: true, force: true });
     }
   });
 

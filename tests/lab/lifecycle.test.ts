@@ -66,6 +66,7 @@ describe("board lifecycle on the live lab (under load)", function () {
     const clusterId = (await kafkaTool(ctx, "kafka-cluster cluster-id")).trim();
     assert.ok(tokens.length > 0 && /Cluster ID: \S+/.test(clusterId), `no tokens or cluster id: ${tokens.length} ${clusterId}`);
     const load = await AckedLoad.start(ctx, `wipe-${Date.now()}`);
+    await new Promise((r) => setTimeout(r, 15_000)); // rows and records that exist before the board dies
     const acknowledgedBefore = load.cassandra.acknowledged;
     boards(`wipe ${wiped}`);
     ctx = labContext(root, dir); // the lab's own SSH checks pin the new key (lab/boards.sh wrote it); the stack does not yet
