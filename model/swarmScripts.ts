@@ -102,7 +102,10 @@ export function nodeRemoveScript(node: string, timeoutSeconds = 120): string {
   const ids = `sudo docker node ls --format '{{.ID}} {{.Hostname}}' | awk '$2=="${node}" {print $1}'`;
   return [
     "set -eu",
+    `self=$(sudo docker info --format '{{.Swarm.NodeID}}')`,
     `for id in $(${ids}); do`,
+    // The manager running this is the one removing: on a destroy it is the last and leaves by itself.
+    `  [ "$id" != "$self" ] || continue`,
     `  sudo docker node update --availability drain "$id" >/dev/null`,
     `  for i in $(seq 1 ${timeoutSeconds}); do [ -z "$(sudo docker node ps "$id" --filter desired-state=running -q 2>/dev/null)" ] && break; sleep 1; done`,
     `  if [ "$(sudo docker node inspect "$id" --format '{{.Spec.Role}}')" = manager ]; then sudo docker node demote "$id" >/dev/null; fi`,

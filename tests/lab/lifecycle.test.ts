@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { ring } from "../../lab/checks/cassandra";
 import { containerOf, LabContext, labContext, labDir } from "../../lab/checks/labContext";
+import { kraftQuorum } from "../../lab/checks/kafka";
 import { swarmNodes, swarmProblems } from "../../lab/checks/swarm";
 import { AckedLoad, formatCounts, LoadCounts } from "../../lab/load/ackedLoad";
 import { pulumi, up } from "./labPulumi";
@@ -94,7 +95,16 @@ describe("board lifecycle on the live lab (under load)", function () {
     // The replace flag is gone: the node runs its usual spec.
     const env = await ctx.sh("lab1", `sudo docker service inspect cassandra-${wiped} --format '{{json .Spec.TaskTemplate.ContainerSpec.Env}}'`);
     assert.doesNotMatch(env, /replace_address/);
-    assert.deepEqual(swarmProblems(ctx, await swarmNodes(ctx, "lab1")), []);
+    const swarm = await swarmNodes(ctx, "lab1");
+    assert.deepEqual(swarmProblems(ctx, swarm), []);
+    assert.equal(swarm.filter((n) => n.hostname === wiped).length, 1, "the stale swarm node entry is still listed");
+    // The wiped controller is a voter again and caught up with the leader.
+    assert.deepEqual((await kraftQuorum(ctx, "lab1", "172.30.77.11:9092")).voters, [1, 2, 3]);
+    const described = await inService(ctx, "lab1", "kafka-lab1", "kafka-metadata-quorum --bootstrap-server 172.30.77.11:9092 describe --replication");
+    const replication = described.trim().split("\n").map((l) => l.trim().split(/\s+/));
+    const lag = replication[0].indexOf("Lag");
+    const mine = replication.find((f) => f[0] === "3");
+    assert.ok(mine && /Leader|Follower/.test(mine.at(-1)!) && Number(mine[lag]) < 100, `node 3 in the quorum: ${JSON.stringify(replication)}`);
     assertNoLoss(counts);
   });
 
@@ -145,6 +155,7 @@ describe("board lifecycle on the live lab (under load)", function () {
     assert.ok((await replicas(ctx, topic)).every((l) => !l.split(",").includes(String(joining.nodeId))), "replicas left on the removed broker");
     assert.deepEqual(await brokerIds(ctx), [1, 2, 3]);
     assert.equal(await underReplicated(ctx), "");
+    assert.deepEqual((await kraftQuorum(ctx, "lab1", "172.30.77.11:9092")).voters, [1, 2, 3]);
     const nodes = await swarmNodes(ctx, "lab1");
     assert.ok(!nodes.some((n) => n.hostname === joining.name), `${joining.name} still in docker node ls`);
     boards(`remove ${joining.name}`, removed);
