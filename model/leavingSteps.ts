@@ -3,10 +3,11 @@
 // that leaves has its partitions moved off first, and is unregistered once stopped; brokers that joined get the
 // rebalanced topics. Pure, like the rolling plan; the membership rules (model/membershipChange.ts) refuse the
 // removals that would lose a quorum before any of this runs.
+import { kafkaPorts } from "./kraftQuorum";
 import type { Check, RollFacts, RollNode, RollStep, RollSystem, Through } from "./rollPlan";
 
-const kafkaPort = 9092;
-const through = (n: RollNode): Through => ({ board: n.board, service: n.service, bootstrap: `${n.address}:${kafkaPort}` });
+/** A Kafka check or action run inside this node's container, talking to its broker listener. */
+export const through = (n: RollNode): Through => ({ board: n.board, service: n.service, bootstrap: `${n.address}:${kafkaPorts.broker}` });
 const sorted = (nodes: readonly RollNode[]) => [...nodes].sort((a, b) => a.board.localeCompare(b.board));
 
 export function leavingSteps(system: RollSystem, nodes: readonly RollNode[], facts: RollFacts): RollStep[] {

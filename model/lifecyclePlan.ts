@@ -23,6 +23,7 @@ import { Inventory } from "./inventory";
 import { LifecycleAction, LifecycleCheck, LifecyclePhase, LifecyclePlan, LifecycleStep } from "./lifecycleSteps";
 import { hostAddress } from "./network";
 import { boardsWithRole } from "./placement";
+import { through } from "./leavingSteps";
 import { topicReplication } from "./replication";
 import { cassandraRollNodes, kafkaRollNodes } from "./rollNodes";
 import { cassandraRoll, kafkaRoll, RollNode } from "./rollPlan";
@@ -38,10 +39,8 @@ export interface LifecycleFacts {
   readonly activeController?: number;
 }
 
-const kafkaPort = 9092;
 const names = (nodes: readonly RollNode[]) => nodes.map((n) => n.board);
 const only = (a: readonly string[], b: readonly string[]) => a.filter((x) => !b.includes(x)).sort();
-const through = (n: RollNode) => ({ board: n.board, service: n.service, bootstrap: `${n.address}:${kafkaPort}` });
 const members = (p: SwarmPlan) => [...p.managers, ...p.workers];
 const roleIn = (p: SwarmPlan, b: string) => (p.managers.includes(b) ? "manager" as const : "worker" as const);
 const brokerIds = (nodes: readonly RollNode[]) => nodes.filter((n) => n.broker).map((n) => n.nodeId!);

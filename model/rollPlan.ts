@@ -3,7 +3,7 @@
 // again. Pure: the ServiceRoll provider only carries a plan out, and tests check it directly.
 // The same plan carries a node through its life: a board that came back empty replaces its old
 // self, a new one joins, and one that left the inventory leaves (model/leavingSteps.ts).
-import { leavingSteps, rebalanceSteps } from "./leavingSteps";
+import { leavingSteps, rebalanceSteps, through } from "./leavingSteps";
 
 export type RollSystem = "cassandra" | "kafka";
 
@@ -87,7 +87,6 @@ export interface RollFacts {
 }
 
 export const byRackThenName = (a: RollNode, b: RollNode) => a.rack.localeCompare(b.rack) || a.board.localeCompare(b.board);
-const kafkaPort = 9092;
 
 /** Cassandra: one node at a time, rack by rack; each waits until the others see the new one Up/Normal. */
 export function cassandraRoll(nodes: readonly RollNode[], changed: ReadonlySet<string>, facts: RollFacts = {}): RollPlan {
@@ -139,14 +138,14 @@ export function kafkaRoll(nodes: readonly RollNode[], changed: ReadonlySet<strin
   const rank = (n: RollNode) => (!n.controller ? 0 : n.nodeId === facts.activeController ? 2 : 1);
   const order = [...nodes].sort((a, b) => rank(a) - rank(b) || byRackThenName(a, b)).filter((n) => changed.has(n.board));
   const via = (n: RollNode) => brokers.find((b) => b.board !== n.board) ?? n;
-  const checksThrough = (through: RollNode, n: RollNode): Check[] => {
-    const at = { board: through.board, service: through.service, bootstrap: `${through.address}:${kafkaPort}` };
+  const checksThrough = (via: RollNode, n: RollNode): Check[] => {
+    const at = through(via);
     return [{ kind: "kafka-fully-replicated", ...at }, ...(n.controller ? [{ kind: "kafka-quorum-caught-up" as const, ...at }] : [])];
   };
   if (facts.existing?.size === 0) {
     // A KRaft cluster needs a majority of its controllers up before any node is ready.
     const first = brokers[0] ?? nodes[0];
-    const at = { board: first.board, service: first.service, bootstrap: `${first.address}:${kafkaPort}` };
+    const at = through(first);
     return {
       system: "kafka",
       steps: order.map((n) => ({ board: n.board, service: n.service, before: [], actions: [], after: [] })),
@@ -163,8 +162,7 @@ export function kafkaRoll(nodes: readonly RollNode[], changed: ReadonlySet<strin
   const first = brokers.find((b) => facts.existing?.has(b.board) ?? true) ?? brokers[0];
   // A board that came back empty catches up by itself (same node id, storage formatted with the same cluster id):
   // the run is done when every ISR is full again.
-  const settled: Check[] = first
-    ? [{ kind: "kafka-fully-replicated", board: first.board, service: first.service, bootstrap: `${first.address}:${kafkaPort}` }] : [];
+  const settled: Check[] = first ? [{ kind: "kafka-fully-replicated", ...through(first) }] : [];
   return { system: "kafka", steps: [...steps, ...rebalanceSteps(nodes, facts), ...leavingSteps("kafka", nodes, facts)], finally: settled };
 }
 
