@@ -16,7 +16,7 @@ import { ClusterId } from "../providers/clusterId";
 import { RemoteCommand } from "../providers/remoteCommand";
 import { ServiceRoll } from "../providers/serviceRoll";
 import { Board } from "./board";
-import { KafkaIdentity } from "./kafkaIdentity";
+import { KafkaIdentity } from "../providers/kafkaIdentity";
 import { Swarm } from "./swarm";
 
 export interface KafkaClusterArgs {

@@ -2,6 +2,7 @@
 // `kafka-storage random-uuid` prints it) and then never changed: it has no inputs, so no
 // diff can replace it, and components protect it. Stored as a secret.
 import * as pulumi from "@pulumi/pulumi";
+import { legacyType, resourceTypes } from "./resourceTypes";
 
 export const clusterIdProvider: pulumi.dynamic.ResourceProvider = {
   async create() {
@@ -17,9 +18,11 @@ export const clusterIdProvider: pulumi.dynamic.ResourceProvider = {
   },
 };
 
-export class ClusterId extends pulumi.dynamic.Resource {
+export class ClusterId extends pulumi.CustomResource {
   declare public readonly clusterId: pulumi.Output<string>;
   constructor(name: string, opts?: pulumi.CustomResourceOptions) {
-    super(clusterIdProvider, name, { clusterId: undefined }, { ...opts, additionalSecretOutputs: ["clusterId"] }, "deskcluster", "ClusterId");
+    super(resourceTypes.clusterId, name, { clusterId: undefined }, {
+      ...opts, additionalSecretOutputs: ["clusterId"], aliases: [...(opts?.aliases ?? []), { type: legacyType("clusterId") }],
+    });
   }
 }

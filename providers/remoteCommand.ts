@@ -8,12 +8,12 @@
 //   `create` to put it back.
 // The connection (key, host key) and stdin are secrets; stdout is secret when asked.
 import * as pulumi from "@pulumi/pulumi";
+import { legacyType, resourceTypes } from "./resourceTypes";
 import { runShared } from "./sshSession";
-import { providerUpgraded } from "./upgraded";
 import { sameTarget, SshTarget, sshTargetFailures } from "./sshTarget";
 
 /** The engine type of every RemoteCommand (what the policy pack looks for). */
-export const remoteCommandType = "pulumi-nodejs:dynamic/deskcluster:RemoteCommand";
+export const remoteCommandType = resourceTypes.remoteCommand;
 
 export interface RemoteCommandInputs {
   connection: SshTarget;
@@ -86,7 +86,7 @@ export const remoteCommandProvider: pulumi.dynamic.ResourceProvider = {
       console.error(`drift: board ${news.connection.board}: ${news.what ?? "step"}: `
         + `field ${f} is ${olds.observed?.[f] ?? "absent"}, wanted ${news.expect?.[f]}`);
     }
-    const changes = changed.length > 0 || moved || drift.length > 0 || providerUpgraded(olds, news);
+    const changes = changed.length > 0 || moved || drift.length > 0;
     return { changes, replaces: [], deleteBeforeReplace: false };
   },
   async create(inputs: RemoteCommandInputs) {
@@ -124,16 +124,17 @@ export interface RemoteCommandArgs {
   secretStdout?: boolean;
 }
 
-export class RemoteCommand extends pulumi.dynamic.Resource {
+export class RemoteCommand extends pulumi.CustomResource {
   declare public readonly stdout: pulumi.Output<string>;
   declare public readonly stderr: pulumi.Output<string>;
   constructor(name: string, args: RemoteCommandArgs, opts?: pulumi.CustomResourceOptions) {
     const { secretStdout, ...inputs } = args;
     const secrets = ["connection", "stdin", ...(secretStdout ? ["stdout", "stderr"] : [])];
-    super(remoteCommandProvider, name, {
+    super(resourceTypes.remoteCommand, name, {
       ...inputs, connection: pulumi.secret(inputs.connection), stdout: undefined, stderr: undefined, observed: undefined,
     }, {
       ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secrets],
-    }, "deskcluster", "RemoteCommand");
+      aliases: [...(opts?.aliases ?? []), { type: legacyType("remoteCommand") }],
+    });
   }
 }

@@ -14,14 +14,14 @@ import { replacingSpec } from "../model/cassandraConfig";
 import { actionScript, checkScript, memberMarkedScript, memberMarkScript, parseRingStatus, ringStatusScript } from "../model/rollChecks";
 import { Check, describeCheck, RollFacts, RollNode, rollPlan, RollStep, RollSystem } from "../model/rollPlan";
 import { formatViolation } from "../model/violation";
+import { legacyType, resourceTypes } from "./resourceTypes";
 import { withDocker } from "./dockerOverSsh";
 import { applyService, differingPaths, digestEnv, inspectService, ObservedService, observeService, removeService, runningTasks, Spec } from "./serviceState";
 import { runShared } from "./sshSession";
 import { sameTarget, SshTarget, sshTargetFailures } from "./sshTarget";
-import { providerUpgraded } from "./upgraded";
 
 /** The engine types of the rolled sets (what the policy pack looks for). */
-export const rollTypes = ["pulumi-nodejs:dynamic/deskcluster:CassandraRoll", "pulumi-nodejs:dynamic/deskcluster:KafkaRoll"];
+export const rollTypes: string[] = [resourceTypes.cassandraRoll, resourceTypes.kafkaRoll];
 
 export interface ServiceRollInputs {
   manager: SshTarget;
@@ -248,7 +248,7 @@ export const serviceRollProvider: pulumi.dynamic.ResourceProvider = {
     for (const n of rekeyed) log(`change: roll ${news.system}: board ${n.board}: new SSH target or pinned host key`);
     const moved = rekeyed.length > 0 || JSON.stringify([olds.manager.host, olds.manager.hostKey, olds.nodes])
       !== JSON.stringify([news.manager.host, news.manager.hostKey, news.nodes]);
-    const changes = lines.length > 0 || moved || olds.timeoutSeconds !== news.timeoutSeconds || providerUpgraded(olds, news);
+    const changes = lines.length > 0 || moved || olds.timeoutSeconds !== news.timeoutSeconds;
     return { changes, replaces: [], deleteBeforeReplace: false };
   },
   async create(inputs: ServiceRollInputs) {
@@ -281,15 +281,17 @@ export interface ServiceRollArgs {
   rebalance?: string[];
 }
 
-export class ServiceRoll extends pulumi.dynamic.Resource {
+export class ServiceRoll extends pulumi.CustomResource {
   declare public readonly specs: pulumi.Output<Record<string, Spec>>;
   constructor(name: string, args: ServiceRollArgs, opts?: pulumi.CustomResourceOptions) {
-    super(serviceRollProvider, name, {
+    const kind = args.system === "cassandra" ? "cassandraRoll" : "kafkaRoll";
+    super(resourceTypes[kind], name, {
       manager: pulumi.secret(args.manager), system: args.system, nodes: args.nodes, specs: args.specs,
       connections: pulumi.secret(args.connections), secretEnv: args.secretEnv === undefined ? undefined : pulumi.secret(args.secretEnv),
       timeoutSeconds: args.timeoutSeconds ?? 900, membership: args.membership, observed: undefined,
       joinSpecs: args.joinSpecs, markers: args.markers, rebalance: args.rebalance,
-    }, { ...opts, additionalSecretOutputs: ["manager", "connections", "secretEnv"] },
-    "deskcluster", `${args.system[0].toUpperCase()}${args.system.slice(1)}Roll`);
+    }, {
+      ...opts, additionalSecretOutputs: ["manager", "connections", "secretEnv"], aliases: [...(opts?.aliases ?? []), { type: legacyType(kind) }],
+    });
   }
 }

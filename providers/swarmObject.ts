@@ -6,13 +6,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { isNotFound, withDocker } from "./dockerOverSsh";
 import { applyService, differingPaths, digestEnv, ObservedService, observeService } from "./serviceState";
+import { legacyType, ResourceKind, resourceTypes } from "./resourceTypes";
 import { SshTarget, sshTargetFailures } from "./sshTarget";
-import { providerUpgraded } from "./upgraded";
 
 export type SwarmObjectKind = "service" | "config" | "secret" | "network";
-const typeName = (kind: SwarmObjectKind) => `Swarm${kind[0].toUpperCase()}${kind.slice(1)}`;
+const kindOf = (kind: SwarmObjectKind) => `swarm${kind[0].toUpperCase()}${kind.slice(1)}` as ResourceKind;
 /** The engine type of a swarm object (what the policy pack looks for). */
-export const swarmObjectType = (kind: SwarmObjectKind): string => `pulumi-nodejs:dynamic/deskcluster:${typeName(kind)}`;
+export const swarmObjectType = (kind: SwarmObjectKind): string => resourceTypes[kindOf(kind)];
 
 export interface SwarmObjectInputs {
   manager: SshTarget;
@@ -58,7 +58,7 @@ export const swarmObjectProvider: pulumi.dynamic.ResourceProvider = {
     if (news.kind !== "service") {
       const changed = JSON.stringify(olds.spec) !== JSON.stringify(news.spec);
       return {
-        changes: changed || rekeyed || providerUpgraded(olds, news), replaces: changed ? ["spec"] : [],
+        changes: changed || rekeyed, replaces: changed ? ["spec"] : [],
         deleteBeforeReplace: news.kind === "network" || news.kind === "secret",
       };
     }
@@ -71,7 +71,7 @@ export const swarmObjectProvider: pulumi.dynamic.ResourceProvider = {
     for (const f of drift) console.error(`drift: service ${name}: field ${f} differs from what deskcluster applied`);
     if (secretMoved) console.error(`drift: service ${name}: field secretEnv differs (values not shown)`);
     if (live.spec && !live.running) console.error(`drift: service ${name}: field tasks: not running`);
-    const changes = intended.length > 0 || drift.length > 0 || secretMoved || !live.running || rekeyed || providerUpgraded(olds, news);
+    const changes = intended.length > 0 || drift.length > 0 || secretMoved || !live.running || rekeyed;
     return { changes, replaces: olds.spec.Name !== news.spec?.Name && news.spec !== (unknown as never) ? ["spec.Name"] : [], deleteBeforeReplace: false };
   },
   async create(inputs: SwarmObjectInputs) {
@@ -121,7 +121,7 @@ export interface SwarmObjectArgs {
   secretSpec?: boolean;
 }
 
-export class SwarmObject extends pulumi.dynamic.Resource {
+export class SwarmObject extends pulumi.CustomResource {
   declare public readonly kind: pulumi.Output<SwarmObjectKind>;
   declare public readonly spec: pulumi.Output<Record<string, unknown>>;
   constructor(name: string, args: SwarmObjectArgs, opts?: pulumi.CustomResourceOptions) {
@@ -129,8 +129,9 @@ export class SwarmObject extends pulumi.dynamic.Resource {
     const secrets = ["manager", "secretEnv", ...(secretSpec ? ["spec"] : [])];
     const secretEnv = args.secretEnv === undefined ? undefined : pulumi.secret(args.secretEnv);
     const spec = secretSpec ? pulumi.secret(args.spec) : args.spec;
-    super(swarmObjectProvider, name, { manager: pulumi.secret(args.manager), kind: args.kind, spec, secretEnv, observed: undefined }, {
+    super(swarmObjectType(args.kind), name, { manager: pulumi.secret(args.manager), kind: args.kind, spec, secretEnv, observed: undefined }, {
       ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secrets],
-    }, "deskcluster", typeName(args.kind));
+      aliases: [...(opts?.aliases ?? []), { type: legacyType(kindOf(args.kind)) }],
+    });
   }
 }

@@ -5,6 +5,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { swarmObjectType } from "../providers/swarmObject";
+import { resourceTypes } from "../providers/resourceTypes";
 import { stack } from "./helpers";
 
 interface Registered { type: string; name: string; parent: string; deps: string[]; raw: string; inputs: Record<string, unknown> }
@@ -44,7 +45,7 @@ async function buildLab(): Promise<Registered[]> {
       state: {
         ...args.inputs,
         stdout: args.name.endsWith("-tokens") ? JSON.stringify({ manager: "SWMTKN-m", worker: "SWMTKN-w" }) : "ok",
-        ...(args.type === "pulumi-nodejs:dynamic/deskcluster:ClusterId" ? { clusterId } : {}),
+        ...(args.type === resourceTypes.clusterId ? { clusterId } : {}),
       },
     }),
     call: () => ({}),
@@ -115,8 +116,8 @@ describe("components (Pulumi mocks, lab inventory)", function () {
 
   it("rolls each stateful system through one resource, after the swarm, then configures auth", () => {
     const deps = (n: string) => one(n).deps.map(nameOf);
-    assert.deepEqual(one("cassandra-nodes").type, "pulumi-nodejs:dynamic/deskcluster:CassandraRoll");
-    assert.deepEqual(one("kafka-nodes").type, "pulumi-nodejs:dynamic/deskcluster:KafkaRoll");
+    assert.deepEqual(one("cassandra-nodes").type, resourceTypes.cassandraRoll);
+    assert.deepEqual(one("kafka-nodes").type, resourceTypes.kafkaRoll);
     // On the swarm's one outcome resource, not on the whole Swarm component (linear plans).
     assert.ok(deps("cassandra-nodes").includes("swarm-overlay"), deps("cassandra-nodes").join());
     assert.ok(!deps("cassandra-nodes").some((d) => d.startsWith("swarm-join")), deps("cassandra-nodes").join());
@@ -161,7 +162,7 @@ describe("components (Pulumi mocks, lab inventory)", function () {
   });
 
   it("protects the Kafka cluster id and records each node's identity", () => {
-    const ids = r.filter((e) => e.type.endsWith(":KafkaIdentity"));
+    const ids = r.filter((e) => e.type === resourceTypes.kafkaIdentity);
     assert.deepEqual(ids.map((e) => [e.name, e.inputs.nodeId, e.inputs.rack]), [
       ["kafka-lab1-identity", 1, "rack-1"], ["kafka-lab2-identity", 2, "rack-2"], ["kafka-lab3-identity", 3, "rack-3"],
     ]);

@@ -1,7 +1,7 @@
 // The two providers that hold identity: ClusterId (made once, never changed by any diff) and
 // KafkaIdentity (a live node's id and rack recorded in state; an in-place change refused at check).
 import assert from "node:assert/strict";
-import { kafkaIdentityProvider } from "../components/kafkaIdentity";
+import { kafkaIdentityProvider } from "../providers/kafkaIdentity";
 import { clusterIdProvider } from "../providers/clusterId";
 
 describe("identity providers", () => {

@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { execSync, spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
+import { upgradeFromPreviousRelease } from "./upgrade";
 
 const root = join(__dirname, "..", "..");
 const lab = process.env.DESKCLUSTER_LAB ?? "deskcluster-lab";
@@ -13,15 +14,20 @@ const leftovers = () => ["ps -aq", "volume ls -q", "network ls -q"]
 let cgroupsBefore: string[] = [];
 
 export const mochaHooks = {
-  beforeAll(this: Mocha.Context) {
-    this.timeout(45 * 60_000);
+  async beforeAll(this: Mocha.Context) {
+    this.timeout(60 * 60_000);
     // The engine first: on a machine that just booted nothing answers `docker ps` yet.
     assert.equal(run("bash lab/engine.sh").status, 0, "lab/engine.sh failed");
     // A lab left by an interrupted run (a session or CI job ended mid-test): start from nothing.
     if (leftovers().length > 0) run("bash lab/down.sh || true");
     cgroupsBefore = readdirSync("/sys/fs/cgroup").sort();
-    const up = run("bash lab/up.sh");
-    assert.equal(up.status, 0, "lab/up.sh failed");
+    // The lab as the previous release left it, upgraded by this checkout's main command
+    // (tests/lab/upgrade.test.ts checks the upgrade); DESKCLUSTER_LAB_FRESH=1 starts from bare boards instead.
+    if (process.env.DESKCLUSTER_LAB_FRESH === "1") {
+      assert.equal(run("bash lab/up.sh").status, 0, "lab/up.sh failed");
+    } else {
+      await upgradeFromPreviousRelease((cmd) => run(cmd).status ?? 1);
+    }
   },
   afterAll(this: Mocha.Context) {
     this.timeout(10 * 60_000);

@@ -1,0 +1,74 @@
+// The provider the engine runs as deskcluster's own plugin (pulumi-resource-deskcluster): one
+// process per run serves every deskcluster resource, so state holds only what a resource
+// manages, and the SSH pool (one connection per board) is shared by every resource of the run.
+// Each type is served by the provider object of its own file; this file only routes by type,
+// turns wire values into plain ones and back, and upgrades state written by 0.1.x.
+import type * as pulumi from "@pulumi/pulumi";
+import type { Provider } from "@pulumi/pulumi/provider";
+import { legacyProviderKey, ResourceType, resourceTypes, typeOfUrn } from "./resourceTypes";
+import { unwrapProps, wrapProps } from "./wireValues";
+
+export type Served = Record<ResourceType, pulumi.dynamic.ResourceProvider>;
+
+const lean = (props: Record<string, unknown>): Record<string, unknown> => {
+  const { [legacyProviderKey]: _code, ...rest } = props;
+  return rest;
+};
+/** State a 0.1.x dynamic resource wrote still carries its provider's code. */
+const legacy = (props: Record<string, unknown>): boolean => legacyProviderKey in props;
+const union = (a: ReadonlySet<string>, b: ReadonlySet<string>) => new Set([...a, ...b]);
+
+export function pluginProvider(served: Served, version: string): Provider {
+  const of = (urn: string) => {
+    const type = typeOfUrn(urn);
+    const p = served[type as ResourceType];
+    if (!p) throw new Error(`deskcluster provider: unknown resource type ${type} (serves ${Object.values(resourceTypes).join(", ")})`);
+    return p;
+  };
+  const diffOf = async (p: pulumi.dynamic.ResourceProvider, id: string, olds: Record<string, unknown>, news: Record<string, unknown>) =>
+    p.diff ? p.diff(id, lean(olds), news) : { changes: JSON.stringify(lean(olds)) !== JSON.stringify(news) };
+  return {
+    version,
+    async check(urn, olds, news) {
+      const p = of(urn);
+      const o = unwrapProps(olds);
+      const n = unwrapProps(news);
+      if (!p.check) return { inputs: news };
+      const r = await p.check(lean(o.plain), n.plain);
+      return { inputs: wrapProps(r.inputs ?? n.plain, n.secretKeys), failures: r.failures };
+    },
+    async diff(id, urn, olds, news) {
+      const o = unwrapProps(olds);
+      const r = await diffOf(of(urn), id, o.plain, unwrapProps(news).plain);
+      // Upgrading a 0.1.x resource is an update that only rewrites its state (see update).
+      return { ...r, changes: r.changes || legacy(o.plain) };
+    },
+    async create(urn, inputs) {
+      const i = unwrapProps(inputs);
+      const r = await of(urn).create(i.plain);
+      return { id: r.id, outs: wrapProps(r.outs ?? {}, i.secretKeys) };
+    },
+    async read(id, urn, props) {
+      const p = of(urn);
+      const s = unwrapProps(props);
+      if (!p.read) return { id, props: wrapProps(lean(s.plain), s.secretKeys) };
+      const r = await p.read(id, lean(s.plain));
+      return { id: r.id ?? id, props: wrapProps(r.props ?? {}, s.secretKeys) };
+    },
+    async update(id, urn, olds, news) {
+      const p = of(urn);
+      const o = unwrapProps(olds);
+      const n = unwrapProps(news);
+      const secretKeys = union(o.secretKeys, n.secretKeys);
+      // Only the state's format changed: keep what the board has, touch nothing.
+      if (legacy(o.plain) && !(await diffOf(p, id, o.plain, n.plain)).changes) return { outs: wrapProps({ ...lean(o.plain), ...n.plain }, secretKeys) };
+      if (!p.update) throw new Error(`deskcluster provider: ${typeOfUrn(urn)} cannot be updated in place`);
+      const r = await p.update(id, lean(o.plain), n.plain);
+      return { outs: wrapProps(r.outs ?? {}, secretKeys) };
+    },
+    async delete(id, urn, props) {
+      const p = of(urn);
+      if (p.delete) await p.delete(id, lean(unwrapProps(props).plain));
+    },
+  };
+}

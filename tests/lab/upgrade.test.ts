@@ -1,0 +1,51 @@
+// A live desk upgrades from the previous release without a replacement and without a restart:
+// the lab hooks converged it with 0.1 (dynamic resources, their code in state) and then ran
+// this checkout's main command on it (tests/lab/upgrade.ts). Every resource moves to its new
+// type through an alias in an update, the state loses the stored provider code, and every
+// service container and Docker engine on the boards is the one that ran before.
+import assert from "node:assert/strict";
+import { upgradeRecord } from "./upgrade";
+
+const providerType = (t: string) => t.startsWith("pulumi:providers:");
+
+describe("upgrade from the previous release (lab)", function () {
+  before(function () {
+    // Only DESKCLUSTER_LAB_FRESH=1 (the lab from bare boards) leaves no record; say so instead of passing.
+    if (!upgradeRecord()) throw new Error("no upgrade was recorded: the lab hooks ran with DESKCLUSTER_LAB_FRESH=1");
+  });
+
+  it("plans updates of type (through aliases) and no replacement", () => {
+    const r = upgradeRecord()!;
+    const ops: Record<string, number> = {};
+    for (const s of r.plan) ops[s.op] = (ops[s.op] ?? 0) + 1;
+    console.log(`        plan of the upgrade: ${JSON.stringify(ops)}`);
+    const resources = r.plan.filter((s) => !providerType(s.type) && s.type.startsWith("deskcluster:") && !s.type.startsWith("deskcluster:index:"));
+    assert.ok(resources.length >= 40, `the lab has ${resources.length} deskcluster resources in the plan`);
+    assert.deepEqual(r.plan.filter((s) => /replace/.test(s.op)).map((s) => s.urn), [], "nothing is replaced");
+    const notUpdates = resources.filter((s) => s.op !== "update");
+    assert.deepEqual(notUpdates.map((s) => `${s.op} ${s.urn}`), [], "each resource is updated in place to its new type");
+    // The old default provider goes with the last resource that used it; the plugin's comes in.
+    for (const s of r.plan.filter((x) => x.op === "create" || x.op === "delete")) {
+      assert.ok(providerType(s.type), `only providers come or go: ${s.op} ${s.urn}`);
+    }
+  });
+
+  it("drops the provider code from state: lean state under deskcluster's own types", () => {
+    const { stateBefore: b, stateAfter: a } = upgradeRecord()!;
+    console.log(`        state: before ${b.resources} resources, ${(b.bytes / 1024).toFixed(0)} KB (${(b.bytes / b.resources / 1024).toFixed(1)} KB each); `
+      + `after ${a.resources} resources, ${(a.bytes / 1024).toFixed(0)} KB (${(a.bytes / a.resources / 1024).toFixed(1)} KB each)`);
+    assert.ok(b.legacyCode > 0, "the previous release stored provider code");
+    assert.equal(a.legacyCode, 0, "no resource carries provider code");
+    assert.deepEqual(a.types.filter((t) => t.startsWith("pulumi-nodejs:")), [], "no dynamic resource is left");
+    assert.ok(a.types.includes("pulumi:providers:deskcluster"), "the plugin serves the resources");
+    assert.ok(a.bytes < b.bytes / 3, `state shrank from ${b.bytes} to ${a.bytes} bytes`);
+  });
+
+  it("restarts nothing: the same service containers and Docker engines on every board", () => {
+    const { before, after, upSeconds } = upgradeRecord()!;
+    console.log(`        upgrade (lab/up.sh): ${upSeconds}s; ${Object.keys(before.containers).length} containers, ${Object.keys(before.engines).length} engines`);
+    assert.ok(Object.keys(before.containers).length >= 10);
+    assert.deepEqual(after.containers, before.containers);
+    assert.deepEqual(after.engines, before.engines);
+  });
+});

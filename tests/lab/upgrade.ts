@@ -1,0 +1,58 @@
+// Upgrading a live lab from the previous release (0.1: dynamic resources) to this checkout
+// (deskcluster's own provider plugin), run by the lab hooks before every lab test so that all
+// of them test this checkout. What the upgrade planned and changed is recorded here for
+// tests/lab/upgrade.test.ts: the plan's steps, the state before and after, and what ran on the
+// boards (every service container and every board's Docker engine) before and after.
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { labContext, labDir } from "../../lab/checks/labContext";
+import { containers } from "./labPulumi";
+
+const root = join(__dirname, "..", "..");
+
+export interface PlanStep { op: string; type: string; urn: string }
+export interface BoardFacts { containers: Record<string, string>; engines: Record<string, string> }
+export interface StateFacts { resources: number; bytes: number; legacyCode: number; types: string[] }
+export interface UpgradeRecord { plan: PlanStep[]; before: BoardFacts; after: BoardFacts; stateBefore: StateFacts; stateAfter: StateFacts; upSeconds: number }
+
+let record: UpgradeRecord | undefined;
+export const upgradeRecord = (): UpgradeRecord | undefined => record;
+
+const sh = (cmd: string, input?: string) => {
+  const r = spawnSync("bash", ["-c", `. scripts/toolchain/env.sh && STACK=lab . scripts/stackEnv.sh && ${cmd}`], {
+    cwd: root, encoding: "utf8", env: process.env, maxBuffer: 256 << 20, input, stdio: ["pipe", "pipe", "inherit"],
+  });
+  if (r.status !== 0) throw new Error(`${cmd}: exit ${r.status}`);
+  return r.stdout;
+};
+const stackArgs = () => `--stack lab --config-file ${labDir()}/Pulumi.lab.yaml --non-interactive`;
+
+function state(): StateFacts {
+  const text = sh("pulumi stack export --stack lab");
+  const resources = ((JSON.parse(text) as { deployment: { resources?: { type: string }[] } }).deployment.resources ?? []);
+  return {
+    resources: resources.length, bytes: Buffer.byteLength(text), legacyCode: (text.match(/"__provider"/g) ?? []).length,
+    types: [...new Set(resources.map((r) => r.type))].sort(),
+  };
+}
+
+async function boards(): Promise<BoardFacts> {
+  const ctx = labContext(root);
+  const engines: Record<string, string> = {};
+  // The engine's process start: a reinstalled or restarted Docker shows a new one.
+  for (const b of ctx.inventory.boards) engines[b.name] = (await ctx.sh(b.name, "ps -o lstart= -C dockerd | head -1")).trim();
+  return { containers: await containers(ctx), engines };
+}
+
+/** The previous release's main command, this checkout's plan of the upgrade, then this checkout's main command. */
+export async function upgradeFromPreviousRelease(run: (cmd: string) => number): Promise<void> {
+  if (run("bash tests/lab/previousRelease.sh") !== 0) throw new Error("tests/lab/previousRelease.sh failed");
+  const before = await boards();
+  const stateBefore = state();
+  if (run("npx --no-install tsc -p tsconfig.json") !== 0) throw new Error("tsc failed");
+  const preview = JSON.parse(sh(`pulumi preview --json --policy-pack policies ${stackArgs()}`)) as { steps?: { op: string; urn: string; newState?: { type: string }; oldState?: { type: string } }[] };
+  const plan = (preview.steps ?? []).map((s) => ({ op: s.op, urn: s.urn, type: s.newState?.type ?? s.oldState?.type ?? "" }));
+  const started = Date.now();
+  if (run("bash lab/up.sh") !== 0) throw new Error("lab/up.sh (the upgrade) failed");
+  record = { plan, before, after: await boards(), stateBefore, stateAfter: state(), upSeconds: Math.round((Date.now() - started) / 1000) };
+}

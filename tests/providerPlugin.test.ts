@@ -1,0 +1,85 @@
+// deskcluster's provider plugin as the engine calls it: routed by the URN's type, secrets in
+// wire form kept secret on the way back, state written by 0.1.x's dynamic resources upgraded
+// by an update that touches nothing on the boards. The real previews run the same plugin
+// process through the engine (tests/preview.test.ts).
+import assert from "node:assert/strict";
+import type * as pulumi from "@pulumi/pulumi";
+import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import { served } from "../providers/plugin";
+import { pluginProvider, Served } from "../providers/pluginProvider";
+import { legacyProviderKey, legacyType, resourceTypes, typeOfUrn } from "../providers/resourceTypes";
+import { secretValue, unwrap } from "../providers/wireValues";
+
+const urn = (type: string, name: string) => `urn:pulumi:lab::deskcluster::deskcluster:index:DeskCluster$deskcluster:index:Board$${type}::${name}`;
+const commandUrn = urn(resourceTypes.remoteCommand, "docker-lab1");
+const isSecret = (v: unknown) => typeof v === "object" && v !== null && (v as Record<string, unknown>)[specialSigKey] === specialSecretSig;
+
+/** A provider that records what the plugin hands it and does what a converge step does. */
+function recording() {
+  const calls: { op: string; args: unknown[] }[] = [];
+  const p: pulumi.dynamic.ResourceProvider = {
+    async check(olds, news) { calls.push({ op: "check", args: [olds, news] }); return { inputs: news }; },
+    async diff(_id, olds, news) { calls.push({ op: "diff", args: [olds, news] }); return { changes: olds.create !== news.create }; },
+    async create(inputs) { calls.push({ op: "create", args: [inputs] }); return { id: "c1", outs: { ...inputs, stdout: "ran" } }; },
+    async update(_id, olds, news) { calls.push({ op: "update", args: [olds, news] }); return { outs: { ...news, stdout: "ran again" } }; },
+    async read(id, props) { calls.push({ op: "read", args: [props] }); return { id, props: { ...props, observed: { state: "active" } } }; },
+    async delete(_id, props) { calls.push({ op: "delete", args: [props] }); },
+  };
+  const all = Object.fromEntries(Object.values(resourceTypes).map((t) => [t, p])) as Served;
+  return { calls, plugin: pluginProvider(all, "0.0.0-test") };
+}
+
+const connection = { board: "lab1", host: "172.30.77.11", port: 22, user: "pi", privateKey: "KEY", hostKey: "ssh-ed25519 AAAA" };
+
+describe("provider plugin", () => {
+  it("serves every deskcluster type, each by its own provider, and names an unknown one", async () => {
+    assert.deepEqual(Object.keys(served).sort(), Object.values(resourceTypes).sort());
+    assert.equal(typeOfUrn(commandUrn), "deskcluster:remote:Command");
+    const { plugin } = recording();
+    await assert.rejects(plugin.create!(urn("deskcluster:remote:Nope", "x"), {}), /unknown resource type deskcluster:remote:Nope/);
+  });
+
+  it("hands providers plain values and keeps a secret input's property secret in the outputs", async () => {
+    const { calls, plugin } = recording();
+    const r = await plugin.create!(commandUrn, { connection: secretValue(connection), create: "true", stdin: secretValue("token") });
+    assert.deepEqual(calls[0].args[0], { connection, create: "true", stdin: "token" });
+    assert.ok(isSecret(r.outs.connection) && isSecret(r.outs.stdin), "connection and stdin stay secret");
+    assert.equal(r.outs.create, "true");
+    assert.equal(r.outs.stdout, "ran");
+    assert.deepEqual(unwrap(r.outs.connection).value, connection);
+    // A secret nested anywhere inside a property makes the whole property secret again.
+    const read = await plugin.read!("c1", commandUrn, { connection: { ...connection, privateKey: secretValue("KEY") }, create: "true" });
+    assert.ok(isSecret(read.props.connection));
+  });
+
+  it("upgrades state a 0.1.x dynamic resource wrote: an update without any effect that drops the stored code", async () => {
+    const { calls, plugin } = recording();
+    const olds = { [legacyProviderKey]: "exports.handler = ...20 KB of serialized provider...", connection: secretValue(connection), create: "true", stdout: "x" };
+    const news = { connection: secretValue(connection), create: "true" };
+    const d = await plugin.diff!("c1", commandUrn, olds, news);
+    assert.equal(d.changes, true, "the engine must write the lean state");
+    assert.deepEqual(d.replaces ?? [], []);
+    const u = await plugin.update!("c1", commandUrn, olds, news);
+    assert.deepEqual(calls.map((c) => c.op), ["diff", "diff"], "no update ran on the board");
+    assert.ok(!(legacyProviderKey in u.outs));
+    assert.equal(u.outs.stdout, "x", "what the board last reported is kept");
+    assert.ok(isSecret(u.outs.connection));
+    for (const c of calls) assert.ok(!(legacyProviderKey in (c.args[0] as object)), "providers never see the stored code");
+  });
+
+  it("a 0.1.x resource whose inputs changed too converges as any update does", async () => {
+    const { calls, plugin } = recording();
+    const olds = { [legacyProviderKey]: "code", connection, create: "old script" };
+    const u = await plugin.update!("c1", commandUrn, olds, { connection, create: "new script" });
+    assert.deepEqual(calls.map((c) => c.op), ["diff", "update"]);
+    assert.equal(u.outs.stdout, "ran again");
+    const d = await recording().plugin.diff!("c1", commandUrn, { connection, create: "same" }, { connection, create: "same" });
+    assert.equal(d.changes, false, "lean state with the same inputs has no diff");
+  });
+
+  it("aliases each new type to its 0.1.x dynamic type", () => {
+    assert.equal(legacyType("remoteCommand"), "pulumi-nodejs:dynamic/deskcluster:RemoteCommand");
+    assert.equal(legacyType("swarmService"), "pulumi-nodejs:dynamic/deskcluster:SwarmService");
+    assert.equal(legacyType("kafkaRoll"), "pulumi-nodejs:dynamic/deskcluster:KafkaRoll");
+  });
+});
