@@ -1,8 +1,8 @@
 // Board: one single-board computer made ready over SSH: hostname, hosts, address, Docker.
 import * as pulumi from "@pulumi/pulumi";
-import { baseSetupScript, dockerSetupScript } from "../model/boardScripts";
+import { baseSetupScript, dockerSetupScript, imagePullScript } from "../model/boardScripts";
 import { BoardPlan } from "../model/clusterPlan";
-import { baseProbe, dockerProbe } from "../model/stepProbes";
+import { baseProbe, dockerProbe, imagesProbe } from "../model/stepProbes";
 import { RemoteCommand } from "../providers/remoteCommand";
 import { SshTarget } from "../providers/sshTarget";
 import { boardConnection, SshCredentials } from "./connection";
@@ -39,6 +39,14 @@ export class Board extends pulumi.ComponentResource {
       serial: "docker-engine",
     }, { parent: this, dependsOn: [base] });
     this.dockerReady = docker.stdout;
+    // Nothing waits for it: the downloads overlap the swarm's forming, and a service that starts
+    // first joins the pull in flight (the engine fetches each layer once).
+    if (args.plan.images.length > 0) {
+      const images = imagesProbe(args.plan.images);
+      new RemoteCommand(`${name}-images`, {
+        connection: this.connection, what: "images", create: imagePullScript(args.plan.images), probe: images.script, expect: images.expect,
+      }, { parent: this, dependsOn: [docker] });
+    }
     this.registerOutputs({ address: this.address, dockerReady: this.dockerReady });
   }
 }

@@ -139,3 +139,15 @@ export function dockerSetupScript(plan: BoardPlan): string {
     `echo "docker ${plan.name} $(sudo docker version --format '{{.Server.Version}}') changed=$changed"`,
   ].join("\n");
 }
+
+const quoted = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
+
+/** Pulls the board's images side by side; an image already there costs one inspect. */
+export function imagePullScript(images: readonly string[]): string {
+  return [
+    "set -eu", "pids=''",
+    ...images.map((i) => `{ sudo docker image inspect ${quoted(i)} >/dev/null 2>&1 || sudo docker pull -q ${quoted(i)} >/dev/null; } & pids="$pids $!"`),
+    // Each job's own status: one failed pull fails the step, with docker's message on stderr.
+    'for p in $pids; do wait "$p"; done',
+  ].join("\n");
+}

@@ -1,5 +1,6 @@
 // The whole derived plan of a desk cluster: everything components need, computed purely
 // from a validated inventory (check it with checkInventory first).
+import { boardImages } from "./boardImages";
 import { Arch, boardModel } from "./catalog";
 import { CassandraNodeConfig, cassandraNodeConfig, cassandraYaml } from "./cassandraConfig";
 import { cassandraSeeds, seedsFor } from "./cassandraSeeds";
@@ -20,6 +21,8 @@ export interface BoardPlan {
   readonly address: string;
   readonly budget: BoardBudget;
   readonly files: { hosts: string; daemonJson: string; staticAddress?: string };
+  /** Pulled as soon as Docker runs (boardImages.ts). */
+  readonly images: string[];
 }
 
 export interface CassandraNodePlan extends CassandraNodeConfig {
@@ -56,6 +59,7 @@ export function planCluster(inv: Inventory): ClusterPlan {
     boards: sorted.map((b) => ({
       name: b.name, board: b, arch: boardArch(b), address: hostAddress(b), budget: boardBudget(inv, b),
       files: { hosts: hostsBlock(inv), daemonJson: dockerDaemonJson(inv), staticAddress: staticAddressKeyfile(inv, b) },
+      images: boardImages(inv, b),
     })),
     swarm: swarmPlan(inv),
     cassandra: {

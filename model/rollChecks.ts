@@ -1,6 +1,7 @@
 // configgen for the rolling plan's checks and actions: one shell command each, run on a board
 // over SSH, that exits 0 exactly when the check holds. Pure strings, tested without a board.
 import { Action, Check } from "./rollPlan";
+import { cassandraPorts } from "./cassandraConfig";
 import { containerOf } from "./serviceScripts";
 
 const inContainer = (service: string, command: string) => `ctr=${containerOf(service)}; [ -n "$ctr" ] && sudo docker exec "$ctr" ${command}`;
@@ -15,20 +16,33 @@ function quorumCaughtUp(bootstrap: string, maxLag: number): string {
     + ` END {exit (c && n > 0 && !bad) ? 0 : 1}'`;
 }
 
+/**
+ * A TCP connect to a port from the board's shell, a millisecond where a JVM tool costs seconds of
+ * CPU: each wait tries it first, so a node still starting is not slowed by its own health checks.
+ * Cassandra opens CQL only once it has joined the ring, and a broker its listener once it runs.
+ */
+export const listening = (address: string, port: number | string): string => `timeout 2 bash -c ': </dev/tcp/${address}/${port}' 2>/dev/null`;
+const cqlListening = (address: string) => listening(address, cassandraPorts.cql);
+/** The first broker of a bootstrap list (host:port,...). */
+const brokerListening = (bootstrap: string) => {
+  const [host, port] = bootstrap.split(",")[0].split(":");
+  return listening(host, port);
+};
+
 export function checkScript(c: Check): string | undefined {
   switch (c.kind) {
     case "task-replaced": return undefined; // asked through the swarm API, not a shell
     case "cassandra-up-normal":
-      return `${inContainer(c.service, "nodetool status")} 2>/dev/null | grep -Eq "^UN +${escaped(c.address)} "`;
+      return `${cqlListening(c.address)} && ${inContainer(c.service, "nodetool status")} 2>/dev/null | grep -Eq "^UN +${escaped(c.address)} "`;
     case "cassandra-serves-cql":
-      return `[ "$(${inContainer(c.service, "nodetool statusbinary")} 2>/dev/null)" = running ]`;
+      return `${cqlListening(c.address)} && [ "$(${inContainer(c.service, "nodetool statusbinary")} 2>/dev/null)" = running ]`;
     case "kafka-fully-replicated":
-      return `out=$(${inContainer(c.service, `kafka-topics --bootstrap-server ${c.bootstrap} --describe --under-replicated-partitions`)} 2>/dev/null)`
+      return `${brokerListening(c.bootstrap)} && out=$(${inContainer(c.service, `kafka-topics --bootstrap-server ${c.bootstrap} --describe --under-replicated-partitions`)} 2>/dev/null)`
         + ` && [ -z "$(echo "$out" | tr -d '[:space:]')" ]`;
     case "kafka-quorum-caught-up":
-      return `ctr=${containerOf(c.service)}; [ -n "$ctr" ] && sudo docker exec "$ctr" sh -c '${quorumCaughtUp(c.bootstrap, 100).replace(/'/g, "'\\''")}'`;
+      return `${brokerListening(c.bootstrap)} && ctr=${containerOf(c.service)}; [ -n "$ctr" ] && sudo docker exec "$ctr" sh -c '${quorumCaughtUp(c.bootstrap, 100).replace(/'/g, "'\\''")}'`;
     case "kafka-brokers-registered":
-      return `n=$(${inContainer(c.service, `kafka-broker-api-versions --bootstrap-server ${c.bootstrap}`)} 2>/dev/null | grep -c '(id: ' || true);`
+      return `${brokerListening(c.bootstrap)} && n=$(${inContainer(c.service, `kafka-broker-api-versions --bootstrap-server ${c.bootstrap}`)} 2>/dev/null | grep -c '(id: ' || true);`
         + ` [ "\${n:-0}" -ge ${c.count} ]`;
     case "cassandra-left":
       return `out=$(${inContainer(c.service, "nodetool status")} 2>/dev/null) && ! echo "$out" | grep -Eq "^[UD][NLJM] +${escaped(c.address)} "`;

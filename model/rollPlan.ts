@@ -21,7 +21,7 @@ export interface RollNode {
 export type Check =
   | { readonly kind: "task-replaced"; readonly service: string }
   | { readonly kind: "cassandra-up-normal"; readonly board: string; readonly service: string; readonly address: string }
-  | { readonly kind: "cassandra-serves-cql"; readonly board: string; readonly service: string }
+  | { readonly kind: "cassandra-serves-cql"; readonly board: string; readonly service: string; readonly address: string }
   | { readonly kind: "kafka-fully-replicated"; readonly board: string; readonly service: string; readonly bootstrap: string }
   | { readonly kind: "kafka-quorum-caught-up"; readonly board: string; readonly service: string; readonly bootstrap: string }
   | { readonly kind: "kafka-brokers-registered"; readonly board: string; readonly service: string; readonly bootstrap: string; readonly count: number }
@@ -105,7 +105,7 @@ export function cassandraRoll(nodes: readonly RollNode[], changed: ReadonlySet<s
       { kind: "task-replaced", service: n.service },
       upNormal(n, n.address),
       ...up.map((o) => upNormal(o, n.address)),
-      { kind: "cassandra-serves-cql", board: n.board, service: n.service },
+      { kind: "cassandra-serves-cql", board: n.board, service: n.service, address: n.address },
     ];
     const step: RollStep = {
       board: n.board, service: n.service, ...(apply !== "spec" ? { apply } : {}),

@@ -82,3 +82,9 @@ export function swarmNodeProbe(node: string, role: "manager" | "worker", labels:
     expect: { status: "ready", role, availability: "active", labels: labelLine(labels), staleEntries: "0" },
   };
 }
+
+/** How many of the board's images its engine lacks (a pruned image is drift: the step pulls it again). */
+export function imagesProbe(images: readonly string[]): Probe {
+  const inspect = images.map((i) => `sudo docker image inspect '${i.replace(/'/g, "")}' >/dev/null 2>&1 || n=$((n + 1))`).join("; ");
+  return { script: probeScript({ missing: `n=0; ${inspect}; echo $n` }), expect: { missing: "0" } };
+}

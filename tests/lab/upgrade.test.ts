@@ -19,15 +19,17 @@ describe("upgrade from the previous release (lab)", function () {
     const ops: Record<string, number> = {};
     for (const s of r.plan) ops[s.op] = (ops[s.op] ?? 0) + 1;
     console.log(`        plan of the upgrade: ${JSON.stringify(ops)}`);
-    const resources = r.plan.filter((s) => !providerType(s.type) && s.type.startsWith("deskcluster:") && !s.type.startsWith("deskcluster:index:"));
+    const managed = (t: string) => !providerType(t) && t.startsWith("deskcluster:") && !t.startsWith("deskcluster:index:");
+    const resources = r.plan.filter((s) => managed(s.type));
     assert.ok(resources.length >= 40, `the lab has ${resources.length} deskcluster resources in the plan`);
     assert.deepEqual(r.plan.filter((s) => /replace/.test(s.op)).map((s) => s.urn), [], "nothing is replaced");
-    const notUpdates = resources.filter((s) => s.op !== "update");
-    assert.deepEqual(notUpdates.map((s) => `${s.op} ${s.urn}`), [], "each resource is updated in place to its new type");
-    // The old default provider goes with the last resource that used it; the plugin's comes in.
-    for (const s of r.plan.filter((x) => x.op === "create" || x.op === "delete")) {
-      assert.ok(providerType(s.type), `only providers come or go: ${s.op} ${s.urn}`);
-    }
+    // Every resource of the previous release is updated in place to its new type; only steps this release added are created.
+    const created = resources.filter((s) => s.op === "create");
+    const existing = resources.filter((s) => s.op !== "create");
+    assert.deepEqual(existing.filter((s) => s.op !== "update").map((s) => `${s.op} ${s.urn}`), [], "each existing resource is updated in place");
+    assert.ok(existing.length >= 40);
+    assert.deepEqual(created.filter((s) => !/::lab\d-images$/.test(s.urn)).map((s) => s.urn), [], "only the new image pre-pull steps are new");
+    for (const s of r.plan.filter((x) => x.op === "delete")) assert.ok(providerType(s.type), `only the old default provider goes: ${s.urn}`);
   });
 
   it("drops the provider code from state: lean state under deskcluster's own types", () => {
