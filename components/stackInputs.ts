@@ -61,7 +61,6 @@ export function loadStackInputs(config: pulumi.Config, rules: InventoryRules = c
     inventory: omitServices(inventory, omitted as OmittableService[]),
     ssh: {
       user: inventory.ssh.user, port: inventory.ssh.port,
-      privateKey: config.requireSecret("sshPrivateKey"),
       hostKeys: config.requireSecretObject<Record<string, string>>("hostKeys"),
     },
     cassandraSuperuserPassword: config.requireSecret("cassandraSuperuserPassword"),

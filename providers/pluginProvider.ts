@@ -8,7 +8,11 @@ import type { Provider } from "@pulumi/pulumi/provider";
 import { legacyProviderKey, ResourceType, resourceTypes, typeOfUrn } from "./resourceTypes";
 import { unwrapProps, wrapProps } from "./wireValues";
 
-export type Served = Record<ResourceType, pulumi.dynamic.ResourceProvider>;
+/** A type's provider; `restate` gives the state this version writes for one that an older version wrote, without any effect. */
+export interface ServedProvider extends pulumi.dynamic.ResourceProvider {
+  restate?(olds: any, news: any): Record<string, unknown>; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+export type Served = Record<ResourceType, ServedProvider>;
 
 const lean = (props: Record<string, unknown>): Record<string, unknown> => {
   const { [legacyProviderKey]: _code, ...rest } = props;
@@ -25,7 +29,7 @@ export function pluginProvider(served: Served, version: string): Provider {
     if (!p) throw new Error(`deskcluster provider: unknown resource type ${type} (serves ${Object.values(resourceTypes).join(", ")})`);
     return p;
   };
-  const diffOf = async (p: pulumi.dynamic.ResourceProvider, id: string, olds: Record<string, unknown>, news: Record<string, unknown>) =>
+  const diffOf = async (p: ServedProvider, id: string, olds: Record<string, unknown>, news: Record<string, unknown>) =>
     p.diff ? p.diff(id, lean(olds), news) : { changes: JSON.stringify(lean(olds)) !== JSON.stringify(news) };
   return {
     version,
@@ -61,7 +65,9 @@ export function pluginProvider(served: Served, version: string): Provider {
       const n = unwrapProps(news);
       const secretKeys = union(o.secretKeys, n.secretKeys);
       // Only the state's format changed: keep what the board has, touch nothing.
-      if (legacy(o.plain) && !(await diffOf(p, id, o.plain, n.plain)).changes) return { outs: wrapProps({ ...lean(o.plain), ...n.plain }, secretKeys) };
+      if (legacy(o.plain) && !(await diffOf(p, id, o.plain, n.plain)).changes) {
+        return { outs: wrapProps(p.restate ? p.restate(lean(o.plain), n.plain) : { ...lean(o.plain), ...n.plain }, secretKeys) };
+      }
       if (!p.update) throw new Error(`deskcluster provider: ${typeOfUrn(urn)} cannot be updated in place`);
       const r = await p.update(id, lean(o.plain), n.plain);
       return { outs: wrapProps(r.outs ?? {}, secretKeys) };

@@ -7,7 +7,9 @@
 //   fact that differs from `expect` is drift: the diff names the field and the update re-runs
 //   `create` to put it back.
 // The connection (key, host key) and stdin are secrets; stdout is secret when asked.
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import type { ServedProvider } from "./pluginProvider";
 import { legacyType, resourceTypes } from "./resourceTypes";
 import { runShared } from "./sshSession";
 import { sameTarget, SshTarget, sshTargetFailures } from "./sshTarget";
@@ -28,10 +30,31 @@ export interface RemoteCommandInputs {
   /** Updates of steps in the same group run one at a time (engine restarts, board by board). */
   serial?: string;
 }
-type RemoteCommandState = RemoteCommandInputs & { stdout?: string; stderr?: string; observed?: Record<string, string> };
+/** What only the diff compares is kept as a digest: the script a step ran, its stdin (a secret) and its triggers. */
+interface Digests { create: string; stdin?: string; triggers?: string }
+/**
+ * What the state keeps of a step: what a read (probe) and a delete (the undo) need to reach the
+ * board, the digests, and what the board answered. State written before 0.2 kept the scripts.
+ */
+type RemoteCommandState = Omit<RemoteCommandInputs, "create" | "stdin" | "triggers"> & {
+  digests?: Digests; create?: string; stdin?: string; triggers?: unknown[]; stdout?: string; stderr?: string; observed?: Record<string, string>;
+};
 
-const scriptKeys = ["create", "delete", "stdin", "triggers", "probe", "expect"] as const;
+const sha = (v: unknown) => createHash("sha256").update(typeof v === "string" ? v : JSON.stringify(v)).digest("hex");
+const digestsOf = (i: Partial<RemoteCommandInputs>): Digests => ({
+  create: sha(i.create ?? ""), ...(i.stdin !== undefined ? { stdin: sha(i.stdin) } : {}), ...(i.triggers !== undefined ? { triggers: sha(i.triggers) } : {}),
+});
+const digestKeys = ["create", "stdin", "triggers"] as const;
+const keptKeys = ["delete", "probe", "expect"] as const;
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/** The state of a step that ran (or, on an upgrade, of one that ran before): never the script itself. */
+export function commandState(i: RemoteCommandInputs, out: { stdout?: string; stderr?: string }, observed?: Record<string, string>): RemoteCommandState {
+  const { create: _create, stdin: _stdin, triggers: _triggers, ...kept } = i;
+  // The engine's struct encoding refuses undefined values.
+  return { ...kept, digests: digestsOf(i), ...(out.stdout !== undefined ? { stdout: out.stdout } : {}),
+    ...(out.stderr !== undefined ? { stderr: out.stderr } : {}), ...(observed ? { observed } : {}) };
+}
 
 /** Fields whose observed value is not the expected one (only fields the step expects). */
 export function driftedFacts(observed: Record<string, string> | undefined, expect: Record<string, string> | undefined): string[] {
@@ -39,7 +62,7 @@ export function driftedFacts(observed: Record<string, string> | undefined, expec
   return Object.keys(expect).filter((k) => observed[k] !== expect[k]);
 }
 
-async function probe(i: RemoteCommandInputs): Promise<Record<string, string> | undefined> {
+async function probe(i: Pick<RemoteCommandInputs, "connection" | "probe" | "what">): Promise<Record<string, string> | undefined> {
   if (!i.probe) return undefined;
   const out = (await runShared(i.connection, i.probe)).stdout.trim().split("\n").pop() ?? "";
   try {
@@ -64,12 +87,10 @@ async function serialTurn(group: string): Promise<() => void> {
 
 async function converge(i: RemoteCommandInputs): Promise<RemoteCommandState> {
   const out = await runShared(i.connection, i.create, i.stdin);
-  const observed = await probe(i);
-  // The engine's struct encoding refuses undefined values.
-  return observed ? { ...i, ...out, observed } : { ...i, ...out };
+  return commandState(i, out, await probe(i));
 }
 
-export const remoteCommandProvider: pulumi.dynamic.ResourceProvider = {
+export const remoteCommandProvider: ServedProvider = {
   async check(_olds: RemoteCommandInputs, news: RemoteCommandInputs) {
     const failures = sshTargetFailures(news.connection);
     if (typeof news.create !== "string" || news.create.trim() === "") {
@@ -78,7 +99,9 @@ export const remoteCommandProvider: pulumi.dynamic.ResourceProvider = {
     return { inputs: news, failures };
   },
   async diff(_id: string, olds: RemoteCommandState, news: RemoteCommandInputs) {
-    const changed = scriptKeys.filter((k) => !same(olds[k], news[k]));
+    const was = olds.digests ?? digestsOf(olds as RemoteCommandInputs);
+    const now = digestsOf(news);
+    const changed = [...digestKeys.filter((k) => was[k] !== now[k]), ...keptKeys.filter((k) => !same(olds[k], news[k]))];
     const moved = !sameTarget(olds.connection, news.connection);
     const drift = driftedFacts(olds.observed, news.expect);
     for (const f of drift) {
@@ -101,11 +124,14 @@ export const remoteCommandProvider: pulumi.dynamic.ResourceProvider = {
       release();
     }
   },
+  restate(olds: RemoteCommandState, news: RemoteCommandInputs) {
+    return commandState(news, olds, olds.observed);
+  },
   async read(id: string, props: RemoteCommandState) {
     const observed = await probe(props);
     return { id, props: observed ? { ...props, observed } : props };
   },
-  async delete(_id: string, props: RemoteCommandInputs) {
+  async delete(_id: string, props: RemoteCommandState) {
     if (props.delete) await runShared(props.connection, props.delete);
   },
 };
@@ -129,9 +155,9 @@ export class RemoteCommand extends pulumi.CustomResource {
   declare public readonly stderr: pulumi.Output<string>;
   constructor(name: string, args: RemoteCommandArgs, opts?: pulumi.CustomResourceOptions) {
     const { secretStdout, ...inputs } = args;
-    const secrets = ["connection", "stdin", ...(secretStdout ? ["stdout", "stderr"] : [])];
+    const secrets = ["connection", "stdin", "digests", ...(secretStdout ? ["stdout", "stderr"] : [])];
     super(resourceTypes.remoteCommand, name, {
-      ...inputs, connection: pulumi.secret(inputs.connection), stdout: undefined, stderr: undefined, observed: undefined,
+      ...inputs, connection: pulumi.secret(inputs.connection), stdout: undefined, stderr: undefined, observed: undefined, digests: undefined,
     }, {
       ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secrets],
       aliases: [...(opts?.aliases ?? []), { type: legacyType("remoteCommand") }],

@@ -4,6 +4,7 @@
 // and every Docker API request to that board reuses it, and an unreachable board fails once,
 // fast, for every resource that needs it.
 import type { Client, ClientChannel } from "ssh2";
+import { configuredPrivateKey } from "./providerConfig";
 import type { SshTarget } from "./sshTarget";
 
 export interface RunResult { stdout: string; stderr: string }
@@ -13,6 +14,8 @@ export async function openSession(t: SshTarget, deadlineMs = 300_000): Promise<C
   const { Client: SshClient } = require("ssh2") as typeof import("ssh2");
   const [keyType, keyBlob] = t.hostKey.trim().split(/\s+/);
   const pinned = Buffer.from(keyBlob, "base64");
+  const privateKey = t.privateKey ?? configuredPrivateKey();
+  if (!privateKey) throw new Error(`board ${t.board}: no SSH private key: set it with pulumi config set --secret sshPrivateKey < key`);
   const started = Date.now();
   let pause = 1000;
   for (;;) {
@@ -22,7 +25,7 @@ export async function openSession(t: SshTarget, deadlineMs = 300_000): Promise<C
         const c = new SshClient();
         // No Nagle: each Docker API request is a few small packets, and delayed ACKs held each for ~50 ms.
         c.once("ready", () => { c.setNoDelay(true); resolve(c); }).once("error", reject).connect({
-          host: t.host, port: t.port, username: t.user, privateKey: t.privateKey,
+          host: t.host, port: t.port, username: t.user, privateKey,
           readyTimeout: 15_000, keepaliveInterval: 10_000,
           algorithms: { serverHostKey: [keyType as never] },
           hostVerifier: (key: Buffer) => (mismatch = !pinned.equals(key)) === false,

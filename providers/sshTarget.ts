@@ -1,5 +1,7 @@
-// Where a provider reaches a board: address, user, key and the pinned host key. The whole
-// object travels as a Pulumi secret; the provider checks its shape before dialling.
+// Where a provider reaches a board: address, user and the pinned host key. The whole object
+// travels as a Pulumi secret; the provider checks its shape before dialling. The private key is
+// the stack's one config deskcluster:sshPrivateKey, which the plugin reads from its own config
+// (providerConfig.ts) rather than from every resource's state; tools and tests may pass one here.
 
 export interface SshTarget {
   /** Board name, used in every error message. */
@@ -7,7 +9,7 @@ export interface SshTarget {
   readonly host: string;
   readonly port: number;
   readonly user: string;
-  readonly privateKey: string;
+  readonly privateKey?: string;
   /** `ssh-ed25519 AAAA...`: the only host key accepted for this board. */
   readonly hostKey: string;
 }
@@ -25,6 +27,9 @@ export function sshTargetFailures(t: Partial<SshTarget> | undefined, field = "co
   return out;
 }
 
-/** Same board, reached the same way: a new address, user or pinned host key (a reflashed board) is a change to act on. */
+/**
+ * Same board, reached the same way: a new address, user or pinned host key (a reflashed board) is a change to act on.
+ * The key is not part of it: a rotated key changes nothing on any board.
+ */
 export const sameTarget = (a: SshTarget | undefined, b: SshTarget | undefined): boolean =>
-  !!a && !!b && a.host === b.host && a.port === b.port && a.user === b.user && a.privateKey === b.privateKey && a.hostKey === b.hostKey;
+  !!a && !!b && a.host === b.host && a.port === b.port && a.user === b.user && a.hostKey === b.hostKey;

@@ -53,7 +53,7 @@ export const swarmObjectProvider: pulumi.dynamic.ResourceProvider = {
     return { inputs: news, failures };
   },
   async diff(_id: string, olds: SwarmObjectState, news: SwarmObjectInputs) {
-    const rekeyed = olds.manager.privateKey !== news.manager.privateKey || olds.manager.hostKey !== news.manager.hostKey
+    const rekeyed = olds.manager.hostKey !== news.manager.hostKey
       || olds.manager.host !== news.manager.host;
     if (news.kind !== "service") {
       const changed = JSON.stringify(olds.spec) !== JSON.stringify(news.spec);

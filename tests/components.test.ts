@@ -13,13 +13,11 @@ const secretSig = "4dabf18193072939515e22adb298388d";
 const nameOf = (urn: string) => urn.split("::").pop()!;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const plain = (v: any): any => (v && typeof v === "object" && secretSig in v ? v.value : v);
-const privateKey = "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAAtest\n-----END OPENSSH PRIVATE KEY-----\n";
 const hostKeys = { lab1: "ssh-ed25519 AAAA1", lab2: "ssh-ed25519 AAAA2", lab3: "ssh-ed25519 AAAA3", lab4: "ssh-ed25519 AAAA4" };
 const password = "s3cret-pw";
 const clusterId = "MkU4NzA0ZTQ2YjI0NDE1Mg";
 /** Every secret the graph is given or creates, as it is spelt inside serialized inputs (JSON-escaped). */
 const secretValues: Record<string, string> = {
-  "SSH private key": JSON.stringify(privateKey).slice(1, -1),
   ...Object.fromEntries(Object.entries(hostKeys).map(([b, k]) => [`host key of ${b}`, k])),
   "Cassandra password": password,
   "Cassandra password (base64)": Buffer.from(password).toString("base64"),
@@ -63,7 +61,7 @@ async function buildLab(): Promise<Registered[]> {
   const { DeskCluster } = await import("../components/deskCluster");
   const cluster = new DeskCluster("lab", {
     inventory: stack("lab"),
-    ssh: { user: "pi", port: 22, privateKey: pulumi.secret(privateKey), hostKeys: pulumi.secret(hostKeys) },
+    ssh: { user: "pi", port: 22, hostKeys: pulumi.secret(hostKeys) },
     cassandraSuperuserPassword: pulumi.secret(password),
   });
   await new Promise((resolve) => pulumi.all([cluster.urn, cluster.kafka.clusterId, cluster.cassandra.ready]).apply(resolve));

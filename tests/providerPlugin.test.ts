@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import type * as pulumi from "@pulumi/pulumi";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { served } from "../providers/plugin";
+import { commandState, remoteCommandProvider } from "../providers/remoteCommand";
 import { pluginProvider, Served } from "../providers/pluginProvider";
 import { legacyProviderKey, legacyType, resourceTypes, typeOfUrn } from "../providers/resourceTypes";
 import { secretValue, unwrap } from "../providers/wireValues";
@@ -75,6 +76,25 @@ describe("provider plugin", () => {
     assert.equal(u.outs.stdout, "ran again");
     const d = await recording().plugin.diff!("c1", commandUrn, { connection, create: "same" }, { connection, create: "same" });
     assert.equal(d.changes, false, "lean state with the same inputs has no diff");
+  });
+
+  it("keeps a step's state lean: digests of its script, stdin and triggers, not the text; what read and delete need", async () => {
+    const inputs = { connection, what: "docker", create: "apt-get install -y docker.io\n".repeat(40), stdin: "SWMTKN-secret", delete: "true", probe: "echo {}" };
+    const state = commandState(inputs, { stdout: "ok", stderr: "" });
+    const text = JSON.stringify(state);
+    assert.ok(!text.includes("apt-get") && !text.includes("SWMTKN-secret"), "neither the script nor the stdin is stored");
+    assert.ok(text.length < inputs.create.length, `state of ${text.length} bytes for a ${inputs.create.length}-byte script`);
+    assert.equal(state.delete, "true");
+    assert.equal(state.probe, "echo {}");
+    const diff = (olds: object, news: object) => remoteCommandProvider.diff!("c1", olds, news);
+    assert.equal((await diff(state, inputs)).changes, false);
+    assert.equal((await diff(state, { ...inputs, create: `${inputs.create}echo more\n` })).changes, true, "a changed script re-runs");
+    assert.equal((await diff(state, { ...inputs, stdin: "SWMTKN-other" })).changes, true, "a changed secret re-runs");
+    assert.equal((await diff(state, { ...inputs, triggers: [1] })).changes, true);
+    // State written by 0.1 kept the text itself: the same inputs are no change, and the upgrade writes the lean form.
+    const old = { ...inputs, stdout: "ok", stderr: "" };
+    assert.equal((await diff(old, inputs)).changes, false);
+    assert.deepEqual(remoteCommandProvider.restate!(old, inputs), state);
   });
 
   it("aliases each new type to its 0.1.x dynamic type", () => {

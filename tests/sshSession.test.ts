@@ -51,6 +51,19 @@ describe("SSH to a board (ssh2, pinned host key)", () => {
     );
   });
 
+  it("takes the key from the provider's configuration when the target has none (state holds no key)", async () => {
+    const { privateKey, ...keyless } = target;
+    const before = process.env.PULUMI_CONFIG;
+    try {
+      process.env.PULUMI_CONFIG = JSON.stringify({ inventory: "stacks/lab.yaml" });
+      await assert.rejects(runOn(keyless, "true"), /board lab9: no SSH private key: set it with pulumi config set --secret sshPrivateKey/);
+      process.env.PULUMI_CONFIG = JSON.stringify({ sshPrivateKey: privateKey });
+      assert.equal((await runOn(keyless, "join", "t\n")).stdout, "ran join with t");
+    } finally {
+      if (before === undefined) delete process.env.PULUMI_CONFIG; else process.env.PULUMI_CONFIG = before;
+    }
+  });
+
   it("reports a failing command with its board, exit code and stderr", async () => {
     await assert.rejects(runOn(target, "fail"), /board lab9: command exited 3\ndisk full/);
   });
