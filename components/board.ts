@@ -20,6 +20,11 @@ export class Board extends pulumi.ComponentResource {
   public readonly connection: pulumi.Output<SshTarget>;
   /** Resolves once Docker runs on the board with a working memory cgroup. */
   public readonly dockerReady: pulumi.Output<string>;
+  /**
+   * The step that makes Docker run: what the swarm depends on. Not the whole board: its image
+   * pulls run beside the swarm's forming, not before it.
+   */
+  public readonly engine: pulumi.Resource;
 
   constructor(name: string, args: BoardArgs, opts?: pulumi.ComponentResourceOptions) {
     super("deskcluster:index:Board", name, {
@@ -39,6 +44,7 @@ export class Board extends pulumi.ComponentResource {
       serial: "docker-engine",
     }, { parent: this, dependsOn: [base] });
     this.dockerReady = docker.stdout;
+    this.engine = docker;
     // Nothing waits for it: the downloads overlap the swarm's forming, and a service that starts
     // first joins the pull in flight (the engine fetches each layer once).
     if (args.plan.images.length > 0) {

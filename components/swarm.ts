@@ -32,7 +32,7 @@ export class Swarm extends pulumi.ComponentResource {
     const others = Object.fromEntries(plan.managers.filter((m) => m !== plan.leader).map((m) => [m, args.boards[m].address]));
     const init = new RemoteCommand(`${name}-init`, {
       connection: leader.connection, what: "swarm init", create: swarmInitScript(leader.address, leader.name, others),
-    }, { parent: this, dependsOn: [leader] });
+    }, { parent: this, dependsOn: [leader.engine] });
     const tokens = new RemoteCommand(`${name}-tokens`, {
       connection: leader.connection, what: "swarm join tokens", create: swarmTokensScript, secretStdout: true,
     }, { parent: this, dependsOn: [init] });
@@ -52,7 +52,7 @@ export class Swarm extends pulumi.ComponentResource {
         delete: swarmLeaveScript(n === plan.leader ? "leader" : roleOf(n)),
         stdin: pulumi.interpolate`${token(roleOf(n))}\n`,
         probe: read.script, expect: read.expect,
-      }, { parent: this, dependsOn: n === plan.leader ? [board, init] : [board, init, joins[plan.leader!]] });
+      }, { parent: this, dependsOn: n === plan.leader ? [board.engine, init] : [board.engine, init, joins[plan.leader!]] });
     }
     const nodes = members.map((n) => {
       const read = swarmNodeProbe(n, roleOf(n), plan.labels[n]);

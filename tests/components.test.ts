@@ -112,6 +112,16 @@ describe("components (Pulumi mocks, lab inventory)", function () {
     }
   });
 
+  it("pulls each board's images once Docker runs, beside the swarm's forming, not before it", () => {
+    const deps = (n: string) => one(n).deps.map(nameOf);
+    for (const b of ["lab1", "lab2", "lab3", "lab4"]) {
+      assert.deepEqual(deps(`${b}-images`), [`${b}-docker`]);
+      assert.ok(deps(`swarm-join-${b}`).includes(`${b}-docker`), deps(`swarm-join-${b}`).join());
+      assert.ok(!deps(`swarm-join-${b}`).some((d) => d.endsWith("-images")), `swarm-join-${b} waits for the pulls: ${deps(`swarm-join-${b}`).join()}`);
+    }
+    assert.ok(!deps("swarm-init").some((d) => d.endsWith("-images")), deps("swarm-init").join());
+  });
+
   it("rolls each stateful system through one resource, after the swarm, then configures auth", () => {
     const deps = (n: string) => one(n).deps.map(nameOf);
     assert.deepEqual(one("cassandra-nodes").type, resourceTypes.cassandraRoll);
