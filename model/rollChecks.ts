@@ -29,21 +29,26 @@ const brokerListening = (bootstrap: string) => {
   return listening(host, port);
 };
 
+/** The check runs only once its gate holds: `gate && { check; }`. */
+const gated = (gate: string, check: string) => `${gate} && { ${check}; }`;
+
 export function checkScript(c: Check): string | undefined {
   switch (c.kind) {
     case "task-replaced": return undefined; // asked through the swarm API, not a shell
     case "cassandra-up-normal":
-      return `${cqlListening(c.address)} && ${inContainer(c.service, "nodetool status")} 2>/dev/null | grep -Eq "^UN +${escaped(c.address)} "`;
+      return gated(cqlListening(c.address), `${inContainer(c.service, "nodetool status")} 2>/dev/null | grep -Eq "^UN +${escaped(c.address)} "`);
     case "cassandra-serves-cql":
-      return `${cqlListening(c.address)} && [ "$(${inContainer(c.service, "nodetool statusbinary")} 2>/dev/null)" = running ]`;
-    case "kafka-fully-replicated":
-      return `${brokerListening(c.bootstrap)} && out=$(${inContainer(c.service, `kafka-topics --bootstrap-server ${c.bootstrap} --describe --under-replicated-partitions`)} 2>/dev/null)`
-        + ` && [ -z "$(echo "$out" | tr -d '[:space:]')" ]`;
+      return gated(cqlListening(c.address), `[ "$(${inContainer(c.service, "nodetool statusbinary")} 2>/dev/null)" = running ]`);
+    case "kafka-fully-replicated": {
+      const describe = inContainer(c.service, `kafka-topics --bootstrap-server ${c.bootstrap} --describe --under-replicated-partitions`);
+      return gated(brokerListening(c.bootstrap), `out=$(${describe} 2>/dev/null) && [ -z "$(echo "$out" | tr -d '[:space:]')" ]`);
+    }
     case "kafka-quorum-caught-up":
-      return `${brokerListening(c.bootstrap)} && ctr=${containerOf(c.service)}; [ -n "$ctr" ] && sudo docker exec "$ctr" sh -c '${quorumCaughtUp(c.bootstrap, 100).replace(/'/g, "'\\''")}'`;
-    case "kafka-brokers-registered":
-      return `${brokerListening(c.bootstrap)} && n=$(${inContainer(c.service, `kafka-broker-api-versions --bootstrap-server ${c.bootstrap}`)} 2>/dev/null | grep -c '(id: ' || true);`
-        + ` [ "\${n:-0}" -ge ${c.count} ]`;
+      return gated(brokerListening(c.bootstrap), shInContainer(c.service, quorumCaughtUp(c.bootstrap, 100)));
+    case "kafka-brokers-registered": {
+      const versions = inContainer(c.service, `kafka-broker-api-versions --bootstrap-server ${c.bootstrap}`);
+      return gated(brokerListening(c.bootstrap), `n=$(${versions} 2>/dev/null | grep -c '(id: ' || true); [ "\${n:-0}" -ge ${c.count} ]`);
+    }
     case "cassandra-left":
       return `out=$(${inContainer(c.service, "nodetool status")} 2>/dev/null) && ! echo "$out" | grep -Eq "^[UD][NLJM] +${escaped(c.address)} "`;
     case "kafka-broker-empty":
