@@ -80,6 +80,9 @@ export async function runOn(t: SshTarget, command: string, stdin?: string): Prom
 }
 
 interface Shared { client: Promise<Client>; busy: number; waiting: (() => void)[] }
+
+/** How long a run keeps dialling a board that does not answer (one that is still booting) before it names it unreachable. */
+const runDeadlineMs = 60_000;
 interface Pool { sessions: Map<string, Shared> }
 
 /** sshd allows 10 sessions per connection (MaxSessions) and frees them late: stay well below. */
@@ -104,7 +107,7 @@ export function sharedSession(t: SshTarget): Promise<Client> {
   const key = poolKey(t);
   const found = p.sessions.get(key);
   if (found) return found.client;
-  const client = openSession(t).then((c) => {
+  const client = openSession(t, runDeadlineMs).then((c) => {
     c.on("close", () => p.sessions.get(key)?.client === client && p.sessions.delete(key));
     const trace = process.env.DESKCLUSTER_SSH_TRACE;
     if (trace) (require("node:fs") as typeof import("node:fs")).appendFileSync(trace, `${Date.now()} ${t.board} ${t.host}\n`);

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { AddressInfo } from "node:net";
 import { Server, utils } from "ssh2";
 import { remoteCommandProvider } from "../providers/remoteCommand";
-import { openSession, runOn } from "../providers/sshSession";
+import { closeSharedSessions, openSession, runOn, runShared } from "../providers/sshSession";
 import { SshTarget, sshTargetFailures } from "../providers/sshTarget";
 
 const hostKey = utils.generateKeyPairSync("ed25519");
@@ -13,8 +13,11 @@ const otherHostKey = utils.generateKeyPairSync("ed25519");
 const userKey = utils.generateKeyPairSync("ed25519");
 const pub = (k: { public: string }) => k.public.trim().split(" ").slice(0, 2).join(" ");
 
+let connections = 0;
+
 function startServer(): Promise<{ server: Server; port: number }> {
   const server = new Server({ hostKeys: [hostKey.private] }, (client) => {
+    connections++;
     client.on("error", () => undefined); // a refused client disconnects mid-handshake
     client.on("authentication", (ctx) => (ctx.method === "publickey" && ctx.username === "pi" ? ctx.accept() : ctx.reject(["publickey"])));
     client.on("session", (accept) => accept().on("exec", (acc, _rej, info) => {
@@ -62,6 +65,20 @@ describe("SSH to a board (ssh2, pinned host key)", () => {
     } finally {
       if (before === undefined) delete process.env.PULUMI_CONFIG; else process.env.PULUMI_CONFIG = before;
     }
+  });
+
+  it("shares one connection per board for a run: many commands, one dial; a refused board fails every step at once", async () => {
+    const before = connections;
+    const shared = { ...target, port: target.port };
+    const outs = await Promise.all([1, 2, 3, 4, 5, 6, 7, 8].map((i) => runShared(shared, `step${i}`)));
+    assert.equal(outs.length, 8);
+    assert.equal(connections - before, 1, "eight commands over one connection");
+    const wrongKey = { ...target, hostKey: pub(otherHostKey) };
+    const started = Date.now();
+    const fails = await Promise.allSettled([1, 2, 3].map(() => runShared(wrongKey, "true")));
+    assert.ok(fails.every((f) => f.status === "rejected" && /board lab9 .*host key differs/.test(String(f.reason))));
+    assert.ok(Date.now() - started < 5000, "no retry of a board that presents another host key");
+    await closeSharedSessions();
   });
 
   it("reports a failing command with its board, exit code and stderr", async () => {
