@@ -1,8 +1,6 @@
 // Board: one single-board computer made ready over SSH: hostname, hosts, address, Docker.
 import * as pulumi from "@pulumi/pulumi";
-import { baseSetupScript, dockerSetupScript, imagePullScript } from "../model/boardScripts";
-import { BoardPlan } from "../model/clusterPlan";
-import { baseProbe, dockerProbe, imagesProbe } from "../model/stepProbes";
+import { BoardPlan, boardStep } from "../model/clusterPlan";
 import { RemoteCommand } from "../providers/remoteCommand";
 import { SshTarget } from "../providers/sshTarget";
 import { boardConnection, SshCredentials } from "./connection";
@@ -33,13 +31,12 @@ export class Board extends pulumi.ComponentResource {
     this.name = args.plan.name;
     this.address = args.plan.address;
     this.connection = boardConnection(args.ssh, args.plan.name, args.plan.address);
-    const baseRead = baseProbe(args.plan);
+    const step = boardStep(args.plan);
     const base = new RemoteCommand(`${name}-base`, {
-      connection: this.connection, what: "base setup", create: baseSetupScript(args.plan, args.peers), probe: baseRead.script, expect: baseRead.expect,
+      connection: this.connection, what: "base setup", recipe: { name: "board-base", board: step, peers: args.peers },
     }, { parent: this });
-    const dockerRead = dockerProbe(args.plan);
     const docker = new RemoteCommand(`${name}-docker`, {
-      connection: this.connection, what: "docker", create: dockerSetupScript(args.plan), probe: dockerRead.script, expect: dockerRead.expect,
+      connection: this.connection, what: "docker", recipe: { name: "board-docker", board: step },
       // A new daemon.json restarts the engine and the board's services: one board at a time.
       serial: "docker-engine",
     }, { parent: this, dependsOn: [base] });
@@ -48,9 +45,8 @@ export class Board extends pulumi.ComponentResource {
     // Nothing waits for it: the downloads overlap the swarm's forming, and a service that starts
     // first joins the pull in flight (the engine fetches each layer once).
     if (args.plan.images.length > 0) {
-      const images = imagesProbe(args.plan.images);
       new RemoteCommand(`${name}-images`, {
-        connection: this.connection, what: "images", create: imagePullScript(args.plan.images), probe: images.script, expect: images.expect,
+        connection: this.connection, what: "images", recipe: { name: "board-images", images: args.plan.images },
       }, { parent: this, dependsOn: [docker] });
     }
     this.registerOutputs({ address: this.address, dockerReady: this.dockerReady });

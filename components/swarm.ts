@@ -4,8 +4,7 @@
 // deploy through `manager` and depend on `ready`, the swarm's one outcome resource.
 import * as pulumi from "@pulumi/pulumi";
 import { SwarmPlan } from "../model/swarmPlan";
-import { swarmMemberProbe, swarmNodeProbe } from "../model/stepProbes";
-import { nodeLabelScript, nodeRemoveScript, swarmInitScript, swarmJoinScript, swarmLeaveScript, swarmTokensScript } from "../model/swarmScripts";
+import { swarmInitScript, swarmTokensScript } from "../model/swarmScripts";
 import { RemoteCommand } from "../providers/remoteCommand";
 import { SshTarget } from "../providers/sshTarget";
 import { SwarmObject } from "../providers/swarmObject";
@@ -44,25 +43,20 @@ export class Swarm extends pulumi.ComponentResource {
     const joins: Record<string, RemoteCommand> = {};
     for (const n of members) {
       const board = args.boards[n];
-      const read = swarmMemberProbe(roleOf(n));
       joins[n] = new RemoteCommand(`${name}-join-${n}`, {
         connection: board.connection, what: "swarm membership",
-        create: swarmJoinScript(board.address, leader.address),
-        // The undo runs only when the board leaves the inventory (never on a change).
-        delete: swarmLeaveScript(n === plan.leader ? "leader" : roleOf(n)),
+        // Its undo (leaving the swarm) runs only when the board leaves the inventory, never on a change.
+        recipe: { name: "swarm-member", address: board.address, leaderAddress: leader.address, role: roleOf(n), leader: n === plan.leader },
         stdin: pulumi.interpolate`${token(roleOf(n))}\n`,
-        probe: read.script, expect: read.expect,
       }, { parent: this, dependsOn: n === plan.leader ? [board.engine, init] : [board.engine, init, joins[plan.leader!]] });
     }
     const nodes = members.map((n) => {
-      const read = swarmNodeProbe(n, roleOf(n), plan.labels[n]);
       return new RemoteCommand(`${name}-labels-${n}`, {
-        connection: leader.connection, what: `swarm node ${n}`, create: nodeLabelScript(n, plan.labels[n], roleOf(n)),
-        // Only when the board leaves the inventory: drained, demoted, removed from the node list, before it leaves.
-        delete: nodeRemoveScript(n),
+        connection: leader.connection, what: `swarm node ${n}`,
+        // Its undo runs only when the board leaves the inventory: drained, demoted, removed from the node list, before it leaves.
+        recipe: { name: "swarm-node", node: n, role: roleOf(n), labels: plan.labels[n] },
         // A rejoined board is a new node (new id): label it again.
         triggers: [joins[n].stdout],
-        probe: read.script, expect: read.expect,
       }, { parent: this, dependsOn: [init, joins[n]] });
     });
 

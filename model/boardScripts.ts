@@ -1,5 +1,5 @@
 // configgen: the idempotent shell scripts a board runs over SSH. Pure strings, tested without a board.
-import { BoardPlan } from "./clusterPlan";
+import { BoardStep } from "./clusterPlan";
 import { serviceName } from "./serviceNames";
 
 /** A heredoc that writes `content` to `path` only when it differs, so reruns touch nothing. */
@@ -19,7 +19,7 @@ const header = ["set -eu", "changed=0"];
  * Refuses the board before anything changes when the interface the inventory calls wired is
  * missing or wireless on the board, or when the route to a peer leaves through another one.
  */
-export function wiredCheckScript(plan: BoardPlan, peers: readonly string[]): string[] {
+export function wiredCheckScript(plan: BoardStep, peers: readonly string[]): string[] {
   const index = plan.board.interfaces.findIndex((i) => i.kind === "wired");
   if (index < 0) return [];
   const iface = plan.board.interfaces[index].name;
@@ -40,7 +40,7 @@ export function wiredCheckScript(plan: BoardPlan, peers: readonly string[]): str
 }
 
 /** Hostname, the managed /etc/hosts block, the static wired address and the data folders. */
-export function baseSetupScript(plan: BoardPlan, peers: readonly string[] = []): string {
+export function baseSetupScript(plan: BoardStep, peers: readonly string[] = []): string {
   const { name, files, board } = plan;
   const dataDir = board.storage.dataDir;
   return [
@@ -78,7 +78,7 @@ const waitUntil = (test: string, seconds: number, failure: string) => [
  * (every Cassandra node Up/Normal, no Kafka partition under-replicated), with Cassandra drained
  * first, and done only once they are back. The step's updates run one board at a time.
  */
-export function engineRestartScript(plan: BoardPlan): string[] {
+export function engineRestartScript(plan: BoardStep): string[] {
   const roles = plan.board.roles;
   const ctr = (service: string) => `$(sudo docker ps -q --filter label=com.docker.swarm.service.name=${service} | head -n 1)`;
   const cassandra = serviceName("cassandra", plan.name);
@@ -112,7 +112,7 @@ export function engineRestartScript(plan: BoardPlan): string[] {
 }
 
 /** Docker from the distribution (as on Raspberry Pi OS), its daemon.json, and a memory cgroup that really limits. */
-export function dockerSetupScript(plan: BoardPlan): string {
+export function dockerSetupScript(plan: BoardStep): string {
   return [
     ...header,
     // Before the install: the package starts the engine, and a fresh board has nothing to protect.

@@ -25,6 +25,14 @@ export interface BoardPlan {
   readonly images: string[];
 }
 
+/** What a board's own steps (base setup, Docker) need of its plan: what their recipes carry (stepRecipes.ts). */
+export type BoardStep = Pick<BoardPlan, "name" | "address" | "files"> & { readonly board: Pick<Board, "interfaces" | "storage" | "roles"> };
+
+export function boardStep(plan: BoardPlan): BoardStep {
+  const { interfaces, storage, roles } = plan.board;
+  return { name: plan.name, address: plan.address, files: plan.files, board: { interfaces, storage, roles } };
+}
+
 export interface CassandraNodePlan extends CassandraNodeConfig {
   readonly board: string;
   readonly address: string;

@@ -2,7 +2,7 @@
 // the observed facts as one JSON object, and the facts expected when the step has converged.
 // Pure: the same code gives the provider its probe and the tests their expectations.
 import { createHash } from "node:crypto";
-import { BoardPlan } from "./clusterPlan";
+import { BoardStep } from "./clusterPlan";
 
 export interface Probe {
   readonly script: string;
@@ -24,7 +24,7 @@ export function probeScript(facts: Record<string, string>): string {
 /** A file written by the converge scripts' heredocs ends with exactly one newline. */
 const asWritten = (content: string) => `${content.replace(/\n$/, "")}\n`;
 
-export function baseProbe(plan: BoardPlan): Probe {
+export function baseProbe(plan: BoardStep): Probe {
   const dataDir = plan.board.storage.dataDir;
   return {
     script: probeScript({
@@ -36,7 +36,7 @@ export function baseProbe(plan: BoardPlan): Probe {
   };
 }
 
-export function dockerProbe(plan: BoardPlan): Probe {
+export function dockerProbe(plan: BoardStep): Probe {
   return {
     script: probeScript({
       active: "systemctl is-active docker || true",

@@ -6,9 +6,13 @@
 // - `probe` prints the facts the step owns as one JSON object; read (refresh) runs it, and a
 //   fact that differs from `expect` is drift: the diff names the field and the update re-runs
 //   `create` to put it back.
+// A step is either a recipe (model/stepRecipes.ts: what it does and the facts it needs, rendered
+// into scripts here) or its scripts as text; state keeps the recipe, never a script.
 // The connection (key, host key) and stdin are secrets; stdout is secret when asked.
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { canonicalJson } from "../model/canonicalJson";
+import { recipeNames, StepRecipe, stepScripts } from "../model/stepRecipes";
 import type { ServedProvider } from "./pluginProvider";
 import { legacyType, resourceTypes } from "./resourceTypes";
 import { runShared } from "./sshSession";
@@ -21,10 +25,14 @@ export interface RemoteCommandInputs {
   connection: SshTarget;
   /** What the step is, in words, for drift and progress messages ("swarm join lab2"). */
   what?: string;
-  create: string;
+  /** The step by name and facts; its create, delete, probe and expect are rendered from it. */
+  recipe?: StepRecipe;
+  create?: string;
   delete?: string;
   stdin?: string;
+  /** Values whose change re-runs the step, as their digest (triggersDigest); `triggers` itself is kept for tools and tests. */
   triggers?: unknown[];
+  triggersDigest?: string;
   probe?: string;
   expect?: Record<string, string>;
   /** Updates of steps in the same group run one at a time (engine restarts, board by board). */
@@ -36,21 +44,31 @@ interface Digests { create: string; stdin?: string; triggers?: string }
  * What the state keeps of a step: what a read (probe) and a delete (the undo) need to reach the
  * board, the digests, and what the board answered. State written before 0.2 kept the scripts.
  */
-type RemoteCommandState = Omit<RemoteCommandInputs, "create" | "stdin" | "triggers"> & {
+type RemoteCommandState = Omit<RemoteCommandInputs, "create" | "stdin" | "triggers" | "triggersDigest"> & {
   digests?: Digests; create?: string; stdin?: string; triggers?: unknown[]; stdout?: string; stderr?: string; observed?: Record<string, string>;
 };
 
 const sha = (v: unknown) => createHash("sha256").update(typeof v === "string" ? v : JSON.stringify(v)).digest("hex");
-const digestsOf = (i: Partial<RemoteCommandInputs>): Digests => ({
-  create: sha(i.create ?? ""), ...(i.stdin !== undefined ? { stdin: sha(i.stdin) } : {}), ...(i.triggers !== undefined ? { triggers: sha(i.triggers) } : {}),
-});
+/** The digest of a step's triggers, the same whether the program or the provider takes it. */
+export const triggersDigest = (triggers: unknown[]): string => sha(canonicalJson(triggers));
+
+/** The scripts a step runs: rendered from its recipe, or given as text. */
+export function scriptsOf(i: Pick<RemoteCommandInputs, "recipe" | "create" | "delete" | "probe" | "expect">) {
+  if (i.recipe) return stepScripts(i.recipe);
+  return { create: i.create ?? "", delete: i.delete, probe: i.probe, expect: i.expect };
+}
+
+const digestsOf = (i: Partial<RemoteCommandInputs>): Digests => {
+  const triggers = i.triggersDigest ?? (i.triggers !== undefined ? triggersDigest(i.triggers) : undefined);
+  return { create: sha(scriptsOf(i).create), ...(i.stdin !== undefined ? { stdin: sha(i.stdin) } : {}), ...(triggers !== undefined ? { triggers } : {}) };
+};
 const digestKeys = ["create", "stdin", "triggers"] as const;
 const keptKeys = ["delete", "probe", "expect"] as const;
-const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+const same = (a: unknown, b: unknown) => canonicalJson(a ?? null) === canonicalJson(b ?? null);
 
 /** The state of a step that ran (or, on an upgrade, of one that ran before): never the script itself. */
 export function commandState(i: RemoteCommandInputs, out: { stdout?: string; stderr?: string }, observed?: Record<string, string>): RemoteCommandState {
-  const { create: _create, stdin: _stdin, triggers: _triggers, ...kept } = i;
+  const { create: _create, stdin: _stdin, triggers: _triggers, triggersDigest: _digest, ...kept } = i;
   // The engine's struct encoding refuses undefined values.
   return { ...kept, digests: digestsOf(i), ...(out.stdout !== undefined ? { stdout: out.stdout } : {}),
     ...(out.stderr !== undefined ? { stderr: out.stderr } : {}), ...(observed ? { observed } : {}) };
@@ -62,9 +80,10 @@ export function driftedFacts(observed: Record<string, string> | undefined, expec
   return Object.keys(expect).filter((k) => observed[k] !== expect[k]);
 }
 
-async function probe(i: Pick<RemoteCommandInputs, "connection" | "probe" | "what">): Promise<Record<string, string> | undefined> {
-  if (!i.probe) return undefined;
-  const out = (await runShared(i.connection, i.probe)).stdout.trim().split("\n").pop() ?? "";
+async function probe(i: Pick<RemoteCommandInputs, "connection" | "probe" | "what" | "recipe">): Promise<Record<string, string> | undefined> {
+  const script = i.recipe ? stepScripts(i.recipe).probe : i.probe;
+  if (!script) return undefined;
+  const out = (await runShared(i.connection, script)).stdout.trim().split("\n").pop() ?? "";
   try {
     return JSON.parse(out) as Record<string, string>;
   } catch {
@@ -86,14 +105,16 @@ async function serialTurn(group: string): Promise<() => void> {
 }
 
 async function converge(i: RemoteCommandInputs): Promise<RemoteCommandState> {
-  const out = await runShared(i.connection, i.create, i.stdin);
+  const out = await runShared(i.connection, scriptsOf(i).create, i.stdin);
   return commandState(i, out, await probe(i));
 }
 
 export const remoteCommandProvider: ServedProvider = {
   async check(_olds: RemoteCommandInputs, news: RemoteCommandInputs) {
     const failures = sshTargetFailures(news.connection);
-    if (typeof news.create !== "string" || news.create.trim() === "") {
+    if (news.recipe !== undefined && !recipeNames.includes(news.recipe?.name)) {
+      failures.push({ property: "recipe", reason: `board ${news.connection?.board}: field recipe.name: ${news.recipe?.name} is not one of ${recipeNames.join(", ")}` });
+    } else if (news.recipe === undefined && (typeof news.create !== "string" || news.create.trim() === "")) {
       failures.push({ property: "create", reason: `board ${news.connection?.board}: field create: empty script` });
     }
     return { inputs: news, failures };
@@ -101,13 +122,14 @@ export const remoteCommandProvider: ServedProvider = {
   async diff(_id: string, olds: RemoteCommandState, news: RemoteCommandInputs) {
     const was = olds.digests ?? digestsOf(olds as RemoteCommandInputs);
     const now = digestsOf(news);
-    const changed = [...digestKeys.filter((k) => was[k] !== now[k]), ...keptKeys.filter((k) => !same(olds[k], news[k]))];
+    const [before, after] = [scriptsOf(olds), scriptsOf(news)];
+    const changed = [...digestKeys.filter((k) => was[k] !== now[k]), ...keptKeys.filter((k) => !same(before[k], after[k]))];
     const moved = !sameTarget(olds.connection, news.connection);
-    const drift = driftedFacts(olds.observed, news.expect);
+    const drift = driftedFacts(olds.observed, after.expect);
     for (const f of drift) {
       // Facts are states and digests, never secrets: safe to print.
       console.error(`drift: board ${news.connection.board}: ${news.what ?? "step"}: `
-        + `field ${f} is ${olds.observed?.[f] ?? "absent"}, wanted ${news.expect?.[f]}`);
+        + `field ${f} is ${olds.observed?.[f] ?? "absent"}, wanted ${after.expect?.[f]}`);
     }
     const changes = changed.length > 0 || moved || drift.length > 0;
     return { changes, replaces: [], deleteBeforeReplace: false };
@@ -132,14 +154,16 @@ export const remoteCommandProvider: ServedProvider = {
     return { id, props: observed ? { ...props, observed } : props };
   },
   async delete(_id: string, props: RemoteCommandState) {
-    if (props.delete) await runShared(props.connection, props.delete);
+    const undo = scriptsOf(props).delete;
+    if (undo) await runShared(props.connection, undo);
   },
 };
 
 export interface RemoteCommandArgs {
   connection: pulumi.Input<SshTarget>;
   what?: string;
-  create: pulumi.Input<string>;
+  recipe?: pulumi.Input<StepRecipe>;
+  create?: pulumi.Input<string>;
   delete?: pulumi.Input<string>;
   stdin?: pulumi.Input<string>;
   triggers?: pulumi.Input<unknown>[];
@@ -154,10 +178,12 @@ export class RemoteCommand extends pulumi.CustomResource {
   declare public readonly stdout: pulumi.Output<string>;
   declare public readonly stderr: pulumi.Output<string>;
   constructor(name: string, args: RemoteCommandArgs, opts?: pulumi.CustomResourceOptions) {
-    const { secretStdout, ...inputs } = args;
+    const { secretStdout, triggers, ...inputs } = args;
     const secrets = ["connection", "stdin", "digests", ...(secretStdout ? ["stdout", "stderr"] : [])];
     super(resourceTypes.remoteCommand, name, {
-      ...inputs, connection: pulumi.secret(inputs.connection), stdout: undefined, stderr: undefined, observed: undefined, digests: undefined,
+      ...inputs, connection: pulumi.secret(inputs.connection),
+      // Only their digest: a trigger is often a whole spec or a token, which state need not hold.
+      ...(triggers ? { triggersDigest: pulumi.all(triggers).apply((t) => triggersDigest(t)) } : {}), stdout: undefined, stderr: undefined, observed: undefined, digests: undefined,
     }, {
       ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secrets],
       aliases: [...(opts?.aliases ?? []), { type: legacyType("remoteCommand") }],

@@ -16,7 +16,11 @@ import { Check, describeCheck, RollFacts, RollNode, rollPlan, RollStep, RollSyst
 import { formatViolation } from "../model/violation";
 import { legacyType, resourceTypes } from "./resourceTypes";
 import { withDocker } from "./dockerOverSsh";
-import { applyService, differingPaths, digestEnv, inspectService, ObservedService, observeService, removeService, runningTasks, Spec } from "./serviceState";
+import type { ServedProvider } from "./pluginProvider";
+import {
+  applyService, differingPaths, digestEnv, inspectService, ObservedService, observeService, RecordedService, recordedDrift, recordService, removeService,
+  runningTasks, Spec,
+} from "./serviceState";
 import { runShared } from "./sshSession";
 import { sameTarget, SshTarget, sshTargetFailures } from "./sshTarget";
 
@@ -43,15 +47,28 @@ export interface ServiceRollInputs {
   /** Kafka: topics reassigned to include brokers that join (the inventory's `rebalance` setting). */
   rebalance?: string[];
 }
-type ServiceRollState = ServiceRollInputs & { observed?: Record<string, ObservedService> };
+/**
+ * What the state keeps of a roll: what its read, diff and delete need (the applied specs, the nodes and how to reach
+ * them) and, per service, what the swarm answered. Join specs, markers and the membership context are inputs only:
+ * the engine keeps the last run's inputs, which is where check compares memberships. State written by 0.2 kept all.
+ */
+type ServiceRollState = Pick<ServiceRollInputs, "manager" | "system" | "nodes" | "specs" | "connections" | "secretEnv" | "timeoutSeconds">
+  & { observed?: Record<string, RecordedService> };
+
+function rollState(i: ServiceRollState, observed: Record<string, RecordedService>): ServiceRollState {
+  const { manager, system, nodes, specs, connections, secretEnv, timeoutSeconds } = i;
+  return { manager, system, nodes, specs, connections, ...(secretEnv ? { secretEnv } : {}), timeoutSeconds, observed };
+}
+const recordAll = (live: Record<string, ObservedService>, specs: Record<string, Spec>) =>
+  Object.fromEntries(Object.entries(live).map(([name, o]) => [name, recordService(o, specs[name])]));
 
 const log = (line: string) => console.error(line);
 const pollMs = 3000;
 
-const applied = (i: ServiceRollInputs): Record<string, ObservedService> => Object.fromEntries(Object.entries(i.specs).map(([name, spec]) =>
-  [name, { spec, running: true, ...(i.secretEnv ? { secretDigest: digestEnv(i.secretEnv) } : {}) }]));
+const applied = (i: Pick<ServiceRollInputs, "specs" | "secretEnv">): Record<string, RecordedService> =>
+  Object.fromEntries(Object.keys(i.specs).map((name) => [name, { drift: [], running: true, ...(i.secretEnv ? { secretDigest: digestEnv(i.secretEnv) } : {}) }]));
 
-async function observeAll(i: ServiceRollInputs): Promise<Record<string, ObservedService>> {
+async function observeAll(i: Pick<ServiceRollInputs, "manager" | "specs" | "secretEnv">): Promise<Record<string, ObservedService>> {
   const keys = Object.keys(i.secretEnv ?? {});
   return withDocker(i.manager, async (d) => {
     const out: Record<string, ObservedService> = {};
@@ -166,7 +183,7 @@ async function markMembers(i: ServiceRollInputs, boards: readonly string[]): Pro
   for (const b of boards) if (i.markers?.[b]) await runShared(i.connections[b], memberMarkScript(i.markers[b]));
 }
 
-async function roll(i: ServiceRollInputs, olds?: ServiceRollState): Promise<Record<string, ObservedService>> {
+async function roll(i: ServiceRollInputs, olds?: ServiceRollState): Promise<Record<string, RecordedService>> {
   const live = await observeAll(i);
   const changed = needsRoll(i, live);
   const facts = await rollFacts(i, live, changed, olds);
@@ -210,7 +227,7 @@ async function roll(i: ServiceRollInputs, olds?: ServiceRollState): Promise<Reco
   return applied(i);
 }
 
-export const serviceRollProvider: pulumi.dynamic.ResourceProvider = {
+export const serviceRollProvider: ServedProvider = {
   async check(olds: Partial<ServiceRollInputs>, news: ServiceRollInputs) {
     const failures = sshTargetFailures(news.manager, "manager");
     // The last run's inputs are the applied membership: refuse here, before any node is touched.
@@ -235,12 +252,13 @@ export const serviceRollProvider: pulumi.dynamic.ResourceProvider = {
       const o = live[n.service];
       if (!was) { lines.push(`${n.service}: new node`); continue; }
       for (const f of differingPaths(was, news.specs[n.service])) lines.push(`${n.service}: field ${f} changes`);
-      if (!o?.spec) { lines.push(`drift: ${n.service}: service missing`); continue; }
-      for (const f of differingPaths(o.spec, was)) lines.push(`drift: ${n.service}: field ${f} differs from what deskcluster applied`);
+      const drift = o ? recordedDrift(o, was) : undefined;
+      if (!drift) { lines.push(`drift: ${n.service}: service missing`); continue; }
+      for (const f of drift) lines.push(`drift: ${n.service}: field ${f} differs from what deskcluster applied`);
       if (!o.running) lines.push(`drift: ${n.service}: field tasks: not running`);
     }
     const digest = news.secretEnv && typeof news.secretEnv === "object" ? digestEnv(news.secretEnv) : undefined;
-    if (Object.values(live).some((o) => o.spec && o.secretDigest !== digest)) lines.push("drift: field secretEnv differs (values not shown)");
+    if (Object.entries(live).some(([name, o]) => olds.specs[name] && recordedDrift(o, olds.specs[name]) && o.secretDigest !== digest)) lines.push("drift: field secretEnv differs (values not shown)");
     for (const n of olds.nodes.filter((x) => !news.specs[x.service])) lines.push(`${n.service}: leaves the inventory`);
     for (const l of lines) log(`${l.startsWith("drift") ? "" : "change: "}roll ${news.system}: ${l}`);
     // A node's board reached another way (a reflashed board's new host key): read it again and converge.
@@ -252,13 +270,16 @@ export const serviceRollProvider: pulumi.dynamic.ResourceProvider = {
     return { changes, replaces: [], deleteBeforeReplace: false };
   },
   async create(inputs: ServiceRollInputs) {
-    return { id: `${inputs.system}-roll`, outs: { ...inputs, observed: await roll(inputs) } };
+    return { id: `${inputs.system}-roll`, outs: rollState(inputs, await roll(inputs)) };
   },
   async update(_id: string, olds: ServiceRollState, news: ServiceRollInputs) {
-    return { outs: { ...news, observed: await roll(news, olds) } };
+    return { outs: rollState(news, await roll(news, olds)) };
+  },
+  restate(olds: ServiceRollState, news: ServiceRollInputs) {
+    return rollState(news, olds.observed ? recordAll(olds.observed as Record<string, ObservedService>, olds.specs) : applied(news));
   },
   async read(id: string, props: ServiceRollState) {
-    return { id, props: { ...props, observed: await observeAll(props) } };
+    return { id, props: rollState(props, recordAll(await observeAll(props), props.specs)) };
   },
   async delete(_id: string, props: ServiceRollInputs) {
     await withDocker(props.manager, async (d) => {

@@ -14,6 +14,31 @@ export interface ObservedService {
   readonly running: boolean;
 }
 
+/**
+ * What the state keeps of an observed service: not its live spec (a copy of the applied one, when all is well) but
+ * the fields where it departs from the spec deskcluster applied. State written by 0.2 kept the live spec instead.
+ */
+export interface RecordedService {
+  /** Dotted paths where the live spec differs from the applied one; absent when the service is missing. */
+  readonly drift?: string[];
+  readonly spec?: Record<string, unknown>;
+  readonly secretDigest?: string;
+  readonly running: boolean;
+}
+
+export function recordService(o: ObservedService, applied: Spec): RecordedService {
+  return {
+    ...(o.spec ? { drift: differingPaths(o.spec, applied) } : {}), running: o.running,
+    ...(o.secretDigest !== undefined ? { secretDigest: o.secretDigest } : {}),
+  };
+}
+
+/** The recorded drift of a service, or undefined when the swarm does not have it. */
+export function recordedDrift(o: RecordedService, applied: Spec): string[] | undefined {
+  if (o.drift) return o.drift;
+  return o.spec ? differingPaths(o.spec, applied) : undefined;
+}
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /**

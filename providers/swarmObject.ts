@@ -5,7 +5,10 @@
 // notices one removed behind Pulumi's back.
 import * as pulumi from "@pulumi/pulumi";
 import { isNotFound, withDocker } from "./dockerOverSsh";
-import { applyService, differingPaths, digestEnv, ObservedService, observeService } from "./serviceState";
+import { createHash } from "node:crypto";
+import { canonicalJson } from "../model/canonicalJson";
+import { applyService, differingPaths, digestEnv, observeService, RecordedService, recordedDrift, recordService } from "./serviceState";
+import type { ServedProvider } from "./pluginProvider";
 import { legacyType, ResourceKind, resourceTypes } from "./resourceTypes";
 import { SshTarget, sshTargetFailures } from "./sshTarget";
 
@@ -26,7 +29,12 @@ export interface SwarmObjectInputs {
 // Preview hands providers this sentinel for values not known yet.
 const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-type SwarmObjectState = SwarmObjectInputs & { observed?: ObservedService };
+/**
+ * What the state keeps. A service: its applied spec (the diff names changed fields) and what the swarm answered. An
+ * immutable object: its name and a digest of its spec, which is all its diff compares (its data stays out of state).
+ * State written by 0.2 kept every object's spec.
+ */
+type SwarmObjectState = Omit<SwarmObjectInputs, "spec"> & { spec?: SwarmObjectInputs["spec"]; name?: string; specDigest?: string; observed?: RecordedService };
 type Docker = Parameters<Parameters<typeof withDocker>[1]>[0];
 
 const handle = (d: Docker, kind: SwarmObjectKind, id: string) =>
@@ -42,11 +50,19 @@ async function createObject(i: SwarmObjectInputs): Promise<string> {
 }
 
 /** What a freshly applied service is taken to be until the next read asks the swarm. */
-const asApplied = (i: SwarmObjectInputs): ObservedService => ({
-  spec: i.spec, running: true, ...(i.secretEnv ? { secretDigest: digestEnv(i.secretEnv) } : {}),
+const asApplied = (i: SwarmObjectInputs): RecordedService => ({
+  drift: [], running: true, ...(i.secretEnv ? { secretDigest: digestEnv(i.secretEnv) } : {}),
 });
+const specDigest = (spec: unknown) => createHash("sha256").update(canonicalJson(spec)).digest("hex");
 
-export const swarmObjectProvider: pulumi.dynamic.ResourceProvider = {
+/** The state of an object as applied (or, on an upgrade, as an older version recorded it). */
+export function objectState(i: SwarmObjectInputs, observed?: RecordedService): SwarmObjectState {
+  if (i.kind === "service") return { ...i, observed: observed ?? asApplied(i) };
+  const { spec, ...rest } = i;
+  return { ...rest, name: spec.Name, specDigest: specDigest(spec) };
+}
+
+export const swarmObjectProvider: ServedProvider = {
   async check(_olds: SwarmObjectInputs, news: SwarmObjectInputs) {
     const failures = sshTargetFailures(news.manager, "manager");
     if (news.spec !== (unknown as never) && !news.spec?.Name) failures.push({ property: "spec", reason: `${news.kind}: field spec.Name: missing` });
@@ -56,35 +72,40 @@ export const swarmObjectProvider: pulumi.dynamic.ResourceProvider = {
     const rekeyed = olds.manager.hostKey !== news.manager.hostKey
       || olds.manager.host !== news.manager.host;
     if (news.kind !== "service") {
-      const changed = JSON.stringify(olds.spec) !== JSON.stringify(news.spec);
+      const changed = (olds.specDigest ?? specDigest(olds.spec)) !== specDigest(news.spec);
       return {
         changes: changed || rekeyed, replaces: changed ? ["spec"] : [],
         deleteBeforeReplace: news.kind === "network" || news.kind === "secret",
       };
     }
-    const live = olds.observed ?? asApplied(olds);
-    const name = news.spec?.Name ?? olds.spec.Name;
+    const applied = olds.spec!;
+    const live = olds.observed ?? asApplied(olds as SwarmObjectInputs);
+    const name = news.spec?.Name ?? applied.Name;
     // Intended changes (program) and drift (live differs from what was last applied), each by field.
-    const intended = differingPaths(olds.spec, news.spec);
-    const drift = live.spec ? differingPaths(live.spec, olds.spec) : ["(service missing)"];
+    const intended = differingPaths(applied, news.spec);
+    const liveDrift = recordedDrift(live, applied);
+    const drift = liveDrift ?? ["(service missing)"];
     const secretMoved = live.secretDigest !== (news.secretEnv ? digestEnv(news.secretEnv) : undefined) && news.secretEnv !== (unknown as never);
     for (const f of drift) console.error(`drift: service ${name}: field ${f} differs from what deskcluster applied`);
     if (secretMoved) console.error(`drift: service ${name}: field secretEnv differs (values not shown)`);
-    if (live.spec && !live.running) console.error(`drift: service ${name}: field tasks: not running`);
+    if (liveDrift && !live.running) console.error(`drift: service ${name}: field tasks: not running`);
     const changes = intended.length > 0 || drift.length > 0 || secretMoved || !live.running || rekeyed;
-    return { changes, replaces: olds.spec.Name !== news.spec?.Name && news.spec !== (unknown as never) ? ["spec.Name"] : [], deleteBeforeReplace: false };
+    return { changes, replaces: applied.Name !== news.spec?.Name && news.spec !== (unknown as never) ? ["spec.Name"] : [], deleteBeforeReplace: false };
   },
   async create(inputs: SwarmObjectInputs) {
     const id = await createObject(inputs);
-    return { id, outs: inputs.kind === "service" ? { ...inputs, observed: asApplied(inputs) } : inputs };
+    return { id, outs: objectState(inputs) };
   },
   async update(_id: string, olds: SwarmObjectState, news: SwarmObjectInputs) {
     // Configs, secrets and networks are immutable: an update only records new keys or provider code.
-    if (news.kind !== "service") return { outs: news };
+    if (news.kind !== "service") return { outs: objectState(news) };
     // Services converge in place; a task that does not run gets a forced restart.
-    const restart = olds.observed?.running === false && olds.observed.spec !== undefined;
+    const restart = olds.observed?.running === false && recordedDrift(olds.observed, olds.spec!) !== undefined;
     await withDocker(news.manager, (d) => applyService(d, news.spec, news.secretEnv, restart));
-    return { outs: news.kind === "service" ? { ...news, observed: asApplied(news) } : news };
+    return { outs: objectState(news) };
+  },
+  restate(olds: SwarmObjectState, news: SwarmObjectInputs) {
+    return objectState(news, olds.observed && olds.spec ? recordService(olds.observed, olds.spec) : undefined);
   },
   async delete(id: string, props: SwarmObjectInputs) {
     await withDocker(props.manager, async (d) => {
@@ -98,7 +119,8 @@ export const swarmObjectProvider: pulumi.dynamic.ResourceProvider = {
   async read(id: string, props: SwarmObjectState) {
     return withDocker(props.manager, async (d) => {
       if (props.kind === "service") {
-        const observed = await observeService(d, props.spec, Object.keys(props.secretEnv ?? {}));
+        const applied = props.spec!;
+        const observed = recordService(await observeService(d, applied, Object.keys(props.secretEnv ?? {})), applied);
         return { id, props: { ...props, observed } };
       }
       try {
@@ -126,7 +148,7 @@ export class SwarmObject extends pulumi.CustomResource {
   declare public readonly spec: pulumi.Output<Record<string, unknown>>;
   constructor(name: string, args: SwarmObjectArgs, opts?: pulumi.CustomResourceOptions) {
     const secretSpec = args.secretSpec || args.kind === "secret";
-    const secrets = ["manager", "secretEnv", ...(secretSpec ? ["spec"] : [])];
+    const secrets = ["manager", "secretEnv", ...(secretSpec ? ["spec", "specDigest"] : [])];
     const secretEnv = args.secretEnv === undefined ? undefined : pulumi.secret(args.secretEnv);
     const spec = secretSpec ? pulumi.secret(args.spec) : args.spec;
     super(swarmObjectType(args.kind), name, { manager: pulumi.secret(args.manager), kind: args.kind, spec, secretEnv, observed: undefined }, {

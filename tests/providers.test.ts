@@ -5,12 +5,13 @@
 import assert from "node:assert/strict";
 import { Server } from "ssh2";
 import { digest, probeScript } from "../model/stepProbes";
-import { driftedFacts, remoteCommandProvider } from "../providers/remoteCommand";
+import { StepRecipe, stepScripts } from "../model/stepRecipes";
+import { commandState, driftedFacts, remoteCommandProvider, triggersDigest } from "../providers/remoteCommand";
 import { serviceRollProvider } from "../providers/serviceRoll";
 import { differingPaths, projectOnto } from "../providers/serviceState";
 import { closeSharedSessions } from "../providers/sshSession";
 import { SshTarget } from "../providers/sshTarget";
-import { swarmObjectProvider } from "../providers/swarmObject";
+import { objectState, swarmObjectProvider } from "../providers/swarmObject";
 import { startBoard, targetOf } from "./fakeBoard";
 
 describe("providers (day 2, no board)", () => {
@@ -120,6 +121,42 @@ describe("swarm providers: the live spec in the desired shape", () => {
     assert.equal(stopped.changes, true);
     const config = await swarmObjectProvider.diff!("id", { manager, kind: "config", spec: { Name: "a" } }, { manager, kind: "config", spec: { Name: "b" } });
     assert.deepEqual(config.replaces, ["spec"], "configs are immutable");
+  });
+
+  it("a recipe step keeps no script in state; the same step recorded as text (0.2 state) is no change; other facts are", async () => {
+    const recipe: StepRecipe = { name: "swarm-node", node: "lab2", role: "worker", labels: { "deskcluster.rack": "r1" } };
+    const scripts = stepScripts(recipe);
+    const kept = commandState({ connection: manager, recipe }, {});
+    assert.deepEqual(Object.keys(kept).sort(), ["connection", "digests", "recipe"]);
+    assert.ok(!JSON.stringify(kept).includes("docker node"), "no script text in state");
+    const asText = commandState({ connection: manager, ...scripts }, {});
+    assert.equal(asText.digests!.create, kept.digests!.create);
+    assert.equal((await remoteCommandProvider.diff!("id", asText, { connection: manager, recipe })).changes, false);
+    assert.equal((await remoteCommandProvider.diff!("id", kept, { connection: manager, recipe })).changes, false);
+    const relabelled: StepRecipe = { ...recipe, labels: { "deskcluster.rack": "r2" } };
+    assert.equal((await remoteCommandProvider.diff!("id", kept, { connection: manager, recipe: relabelled })).changes, true);
+    const refused = await remoteCommandProvider.check!({}, { connection: manager, recipe: { name: "nope" } as never });
+    assert.match(refused.failures![0].reason, /field recipe.name: nope is not one of/);
+  });
+
+  it("triggers are kept as one digest, the same the provider takes of the values themselves", async () => {
+    const triggers = [{ spec: { Name: "kafka-lab1", Env: ["A=1"] } }, "token"];
+    const olds = commandState({ connection: manager, create: "true", triggers }, {});
+    assert.ok(!JSON.stringify(olds).includes("kafka-lab1"));
+    const news = { connection: manager, create: "true", triggersDigest: triggersDigest(triggers) };
+    assert.equal((await remoteCommandProvider.diff!("id", olds, news)).changes, false);
+    const moved = { ...news, triggersDigest: triggersDigest([...triggers, "new"]) };
+    assert.equal((await remoteCommandProvider.diff!("id", olds, moved)).changes, true);
+  });
+
+  it("a config's state holds its name and digest, not its data; a changed one is replaced, a 0.2 state compares the same", async () => {
+    const spec = { Name: "cassandra-lab1-abc", Data: Buffer.from("cluster_name: desk").toString("base64") };
+    const kept = objectState({ manager, kind: "config", spec });
+    assert.deepEqual(Object.keys(kept).sort(), ["kind", "manager", "name", "specDigest"]);
+    assert.equal((await swarmObjectProvider.diff!("id", kept, { manager, kind: "config", spec })).changes, false);
+    assert.equal((await swarmObjectProvider.diff!("id", { manager, kind: "config", spec }, { manager, kind: "config", spec })).changes, false);
+    const changed = await swarmObjectProvider.diff!("id", kept, { manager, kind: "config", spec: { ...spec, Data: "eA==" } });
+    assert.deepEqual([changed.changes, changed.replaces], [true, ["spec"]]);
   });
 
   it("ServiceRoll: one changed node is a change of the rolled set, never a replacement", async () => {

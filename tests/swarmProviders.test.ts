@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { actionScript, checkScript, memberMarkedScript, memberMarkScript, ringStatusScript } from "../model/rollChecks";
 import { serviceRollProvider } from "../providers/serviceRoll";
 import { withDocker } from "../providers/dockerOverSsh";
-import { differingPaths, digestEnv, observeService } from "../providers/serviceState";
+import { digestEnv, observeService } from "../providers/serviceState";
 import { closeSharedSessions } from "../providers/sshSession";
 import { SwarmObjectKind, swarmObjectProvider } from "../providers/swarmObject";
 import { dialFast, FakeBoard, startFakeBoard } from "./fakeBoard";
@@ -55,7 +55,7 @@ describe("SwarmObject against a fake manager", () => {
   let id = "";
   let configId = "";
 
-  it("service: create makes it; read returns the desired spec (engine defaults and ids projected away); the secret env stays out", async () => {
+  it("service: create makes it; read finds the desired spec (engine defaults and ids projected away) and keeps no copy; the secret env stays out", async () => {
     configId = (await swarmObjectProvider.create!(inputs("config", { Name: "web-conf", Data: "eDogMQ==" }))).id;
     const made = await swarmObjectProvider.create!(inputs("service", desired, secretEnv));
     id = made.id;
@@ -65,7 +65,8 @@ describe("SwarmObject against a fake manager", () => {
     assert.equal(live.Spec.TaskTemplate.ContainerSpec.Configs[0].ConfigID, configId, "config named, id resolved");
     assert.deepEqual(live.Spec.TaskTemplate.Networks, [{ Target: "netHost" }], "the engine stores the network's id");
     const read = await swarmObjectProvider.read!(id, made.outs);
-    assert.deepEqual(read.props.observed, { spec: desired, running: true, secretDigest: digestEnv(secretEnv) });
+    assert.deepEqual(read.props.observed, { drift: [], running: true, secretDigest: digestEnv(secretEnv) });
+    assert.ok(!JSON.stringify(read.props.observed).includes("s3cret"), "what the swarm answered holds no secret value");
     assert.equal((await swarmObjectProvider.diff!(id, read.props, inputs("service", desired, secretEnv))).changes, false);
   });
 
@@ -73,7 +74,7 @@ describe("SwarmObject against a fake manager", () => {
     const edited = engine.edit("web", (s) => s.TaskTemplate.ContainerSpec.Env.push("DRIFT=1"));
     const version = edited.Version.Index;
     const read = await swarmObjectProvider.read!(id, inputs("service", desired, secretEnv));
-    assert.deepEqual(differingPaths(read.props.observed.spec, desired), ["TaskTemplate.ContainerSpec.Env"]);
+    assert.deepEqual(read.props.observed.drift, ["TaskTemplate.ContainerSpec.Env"]);
     const d = await swarmObjectProvider.diff!(id, read.props, inputs("service", desired, secretEnv));
     assert.deepEqual([d.changes, d.replaces], [true, []]);
     await swarmObjectProvider.update!(id, read.props, inputs("service", desired, secretEnv));
@@ -163,9 +164,11 @@ describe("ServiceRoll (cassandra) against three fake boards", () => {
     state = made.outs;
   });
 
-  it("read returns each service's live spec in the desired shape, running; diff then sees no change", async () => {
+  it("read finds each service's live spec in the desired shape, running, and keeps no copy; diff then sees no change", async () => {
     const read = await serviceRollProvider.read!("cassandra-roll", state);
-    assert.deepEqual(read.props.observed, Object.fromEntries(nodes.map((n) => [n.service, { spec: specsOf()[n.service], running: true }])));
+    assert.deepEqual(read.props.observed, Object.fromEntries(nodes.map((n) => [n.service, { drift: [], running: true }])));
+    assert.deepEqual(Object.keys(read.props).sort(), ["connections", "manager", "nodes", "observed", "specs", "system", "timeoutSeconds"],
+      "join specs, markers and the membership context stay inputs only");
     assert.equal((await serviceRollProvider.diff!("cassandra-roll", read.props, inputs(specsOf()))).changes, false);
     state = read.props;
   });
