@@ -41,7 +41,7 @@ export class CassandraRing extends pulumi.ComponentResource {
     const configs: SwarmObject[] = [];
     const nodes = cassandraRollNodes(plan);
     const specs: Record<string, ReturnType<typeof pinnedServiceSpec>> = {};
-    const joinSpecs: typeof specs = {};
+    const joinConfigs: Record<string, string> = {};
     const markers: Record<string, string> = {};
     for (const node of plan.cassandra.nodes) {
       const board = boardByName(inv, node.board);
@@ -64,13 +64,13 @@ export class CassandraRing extends pulumi.ComponentResource {
         stopGraceSeconds: 120,
       });
       specs[service] = spec(config("", node.cassandraYaml));
-      if (node.joinYaml) joinSpecs[service] = spec(config("-join", node.joinYaml));
+      if (node.joinYaml) joinConfigs[service] = config("-join", node.joinYaml);
       markers[node.board] = cassandraMemberMarker(board.storage.dataDir);
     }
     const connections = Object.fromEntries(plan.cassandra.nodes.map((n) => [n.board, args.boards[n.board].connection]));
     const ring = new ServiceRoll(`${name}-nodes`, {
       manager: args.swarm.manager, system: "cassandra", nodes, specs, connections, membership: { replication: keyspaceReplication(inv) },
-      joinSpecs, markers,
+      joinConfigs, markers,
     }, { parent: this, dependsOn: [args.swarm.ready, ...configs] });
     const first = plan.cassandra.nodes[0];
     const auth = new RemoteCommand(`${name}-auth`, {

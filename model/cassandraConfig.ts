@@ -80,6 +80,16 @@ export function cassandraNodeConfig(inv: Inventory, board: Board, seeds: readonl
  * data instead of bootstrapping new ones. `_first_boot`: ignored once the node has bootstrapped, so a restart with
  * the flag still set cannot replace anything again.
  */
+/**
+ * A node's spec with another cassandra.yaml (the swarm config mounted at cassandraConfigPath): how a node that is its
+ * own seed starts when it joins a ring that already exists (its join config leaves it out of its seeds).
+ */
+export function withCassandraConfig<S extends ServiceSpec>(spec: S, configName: string): S {
+  const task = spec.TaskTemplate as { ContainerSpec: { Configs?: { ConfigName: string; File?: { Name?: string } }[] } };
+  const configs = (task.ContainerSpec.Configs ?? []).map((c) => (c.File?.Name === cassandraConfigPath ? { ...c, ConfigName: configName } : c));
+  return { ...spec, TaskTemplate: { ...task, ContainerSpec: { ...task.ContainerSpec, Configs: configs } } };
+}
+
 export function replacingSpec<S extends ServiceSpec>(spec: S, address: string): S {
   const task = spec.TaskTemplate as { ContainerSpec: { Env?: string[] } };
   const flag = `-Dcassandra.replace_address_first_boot=${address}`;

@@ -10,7 +10,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { RollMembershipContext, rollMembership } from "../model/membership";
 import { membershipRefusals } from "../model/membershipChange";
-import { replacingSpec } from "../model/cassandraConfig";
+import { replacingSpec, withCassandraConfig } from "../model/cassandraConfig";
 import { actionScript, checkScript, memberMarkedScript, memberMarkScript, parseRingStatus, ringStatusScript } from "../model/rollChecks";
 import { Check, describeCheck, RollFacts, RollNode, rollPlan, RollStep, RollSystem } from "../model/rollPlan";
 import { formatViolation } from "../model/violation";
@@ -40,8 +40,11 @@ export interface ServiceRollInputs {
   timeoutSeconds: number;
   /** Replication factors (and, for Kafka, the swarm managers) the membership rules compare with the last run's. */
   membership?: RollMembershipContext;
-  /** Cassandra: the spec a node that is its own seed starts with when it joins an existing ring (itself left out). */
-  joinSpecs?: Record<string, Spec>;
+  /**
+   * Cassandra: per service of a node that is its own seed, the config it starts with when it joins an existing ring
+   * (itself left out of its seeds); its join spec is its spec with that config (withCassandraConfig).
+   */
+  joinConfigs?: Record<string, string>;
   /** Cassandra: per board, the file on its data folder that says the node joined with its data. */
   markers?: Record<string, string>;
   /** Kafka: topics reassigned to include brokers that join (the inventory's `rebalance` setting). */
@@ -164,17 +167,20 @@ async function rollFacts(i: ServiceRollInputs, live: Record<string, ObservedServ
     }
   }
   const activeController = i.system === "kafka" && existing.size > 0 ? await askActiveController(i) : undefined;
-  return { existing, down, replaced, leaving, activeController, ownSeed: new Set(i.nodes.filter((n) => i.joinSpecs?.[n.service]).map((n) => n.board)),
+  return { existing, down, replaced, leaving, activeController, ownSeed: new Set(i.nodes.filter((n) => i.joinConfigs?.[n.service]).map((n) => n.board)),
     rebalance: i.rebalance };
 }
 
 /** The spec a step applies, or none. */
 function stepSpec(i: ServiceRollInputs, step: RollStep): Spec | undefined {
   const node = i.nodes.find((n) => n.service === step.service);
+  const spec = i.specs[step.service];
+  const join = i.joinConfigs?.[step.service];
+  const joining = join ? withCassandraConfig(spec, join) : spec;
   switch (step.apply ?? "spec") {
-    case "spec": return i.specs[step.service];
-    case "join": return i.joinSpecs?.[step.service] ?? i.specs[step.service];
-    case "replace": return replacingSpec(i.joinSpecs?.[step.service] ?? i.specs[step.service], node!.address);
+    case "spec": return spec;
+    case "join": return joining;
+    case "replace": return replacingSpec(joining, node!.address);
     default: return undefined;
   }
 }
@@ -297,7 +303,7 @@ export interface ServiceRollArgs {
   secretEnv?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   timeoutSeconds?: number;
   membership?: RollMembershipContext;
-  joinSpecs?: Record<string, Spec>;
+  joinConfigs?: Record<string, string>;
   markers?: Record<string, string>;
   rebalance?: string[];
 }
@@ -310,7 +316,7 @@ export class ServiceRoll extends pulumi.CustomResource {
       manager: pulumi.secret(args.manager), system: args.system, nodes: args.nodes, specs: args.specs,
       connections: pulumi.secret(args.connections), secretEnv: args.secretEnv === undefined ? undefined : pulumi.secret(args.secretEnv),
       timeoutSeconds: args.timeoutSeconds ?? 900, membership: args.membership, observed: undefined,
-      joinSpecs: args.joinSpecs, markers: args.markers, rebalance: args.rebalance,
+      joinConfigs: args.joinConfigs, markers: args.markers, rebalance: args.rebalance,
     }, {
       ...opts, additionalSecretOutputs: ["manager", "connections", "secretEnv"], aliases: [...(opts?.aliases ?? []), { type: legacyType(kind) }],
     });

@@ -223,11 +223,13 @@ describe("ServiceRoll (cassandra): a board that came back empty", () => {
   let engine: FakeEngine;
   const nodes = [1, 2, 3].map((n) => ({ board: `lab${n}`, service: `cassandra-lab${n}`, rack: `r${n}`, address: `10.0.0.${n}` }));
   const markers = Object.fromEntries(nodes.map((n) => [n.board, `/data/${n.board}/cassandra/.deskcluster-member`]));
-  const usual = ["JVM_EXTRA_OPTS=-Dcassandra.config=x", "SEEDS=10.0.0.1,10.0.0.2,10.0.0.3"];
-  const specs = Object.fromEntries(nodes.map((n) => [n.service, serviceSpec(n.service, usual)]));
-  const joinSpecs = { "cassandra-lab3": serviceSpec("cassandra-lab3", ["JVM_EXTRA_OPTS=-Dcassandra.config=x-join", "SEEDS=10.0.0.1,10.0.0.2"]) };
+  const usual = ["JVM_EXTRA_OPTS=-Dcassandra.config=file:///etc/deskcluster/cassandra.yaml"];
+  const yaml = (name: string) => ({ ConfigName: name, File: { Name: "/etc/deskcluster/cassandra.yaml" } });
+  const specs = Object.fromEntries(nodes.map((n) => [n.service, serviceSpec(n.service, usual, "c:4", [yaml(`${n.service}-yaml`)])]));
+  // lab3 is its own seed: it joins an existing ring with the config that leaves it out of its seeds.
+  const joinConfigs = { "cassandra-lab3": "cassandra-lab3-join-yaml" };
   const inputs = () => ({
-    manager: boards[0].target, system: "cassandra" as const, nodes, specs, joinSpecs, markers,
+    manager: boards[0].target, system: "cassandra" as const, nodes, specs, joinConfigs, markers,
     connections: Object.fromEntries(boards.map((b) => [b.target.board, b.target])), timeoutSeconds: 30,
   });
   const ring = ["UN  10.0.0.1  1 MiB  16  ?  a  r1", "UN  10.0.0.2  1 MiB  16  ?  b  r2", "DN  10.0.0.3  1 MiB  16  ?  c  r3"].join("\n");
@@ -236,6 +238,8 @@ describe("ServiceRoll (cassandra): a board that came back empty", () => {
     boards = [await startFakeBoard("lab1", { engine: true }), await startFakeBoard("lab2"), await startFakeBoard("lab3")];
     engine = boards[0].engine!;
     for (const b of boards) await dialFast(b.target);
+    const names = [...nodes.map((n) => `${n.service}-yaml`), joinConfigs["cassandra-lab3"]];
+    await withDocker(boards[0].target, async (d) => { for (const Name of names) await d.createConfig({ Name, Data: "eA==" } as never); });
   });
   after(async () => { await closeSharedSessions(); for (const b of boards) await b.close(); });
 
@@ -245,16 +249,23 @@ describe("ServiceRoll (cassandra): a board that came back empty", () => {
     const untouched = [1, 2].map((n) => engine.service(`cassandra-lab${n}`)!.task.ID);
     // lab3 reflashed: its task fails (the ring refuses a new node at its address), its data folder has no mark.
     engine.service("cassandra-lab3")!.task.State = "failed";
-    const envs: string[][] = [];
+    const started: { env: string[]; config: string }[] = [];
     boards[0].respond = (c) => (c === ringStatusScript("cassandra-lab1") ? { code: 0, stdout: ring } : { code: 0 });
     boards[2].respond = (c) => {
       if (c === memberMarkedScript(markers.lab3)) return { code: 1 };
-      if (c.includes("cassandra-lab3") && c.includes("nodetool status")) envs.push(engine.service("cassandra-lab3")!.Spec.TaskTemplate.ContainerSpec.Env);
+      if (c.includes("cassandra-lab3") && c.includes("nodetool status")) {
+        const container = engine.service("cassandra-lab3")!.Spec.TaskTemplate.ContainerSpec;
+        started.push({ env: container.Env, config: container.Configs[0].ConfigName });
+      }
       return { code: 0 };
     };
     state = (await serviceRollProvider.update!("cassandra-roll", state, inputs())).outs!;
-    assert.deepEqual(envs[0], ["JVM_EXTRA_OPTS=-Dcassandra.config=x-join -Dcassandra.replace_address_first_boot=10.0.0.3", "SEEDS=10.0.0.1,10.0.0.2"]);
-    assert.deepEqual(engine.service("cassandra-lab3")!.Spec.TaskTemplate.ContainerSpec.Env, specs["cassandra-lab3"].TaskTemplate.ContainerSpec.Env);
+    assert.deepEqual(started[0], {
+      env: ["JVM_EXTRA_OPTS=-Dcassandra.config=file:///etc/deskcluster/cassandra.yaml -Dcassandra.replace_address_first_boot=10.0.0.3"],
+      config: "cassandra-lab3-join-yaml",
+    }, "replaced with its join config (seeds without itself) and the replace flag");
+    const after = engine.service("cassandra-lab3")!.Spec.TaskTemplate.ContainerSpec;
+    assert.deepEqual([after.Env, after.Configs[0].ConfigName], [usual, "cassandra-lab3-yaml"], "then its usual spec");
     assert.deepEqual([1, 2].map((n) => engine.service(`cassandra-lab${n}`)!.task.ID), untouched, "lab1 and lab2 were restarted");
     assert.ok(boards[2].ran.includes(memberMarkScript(markers.lab3)), "the replaced node is marked a member again");
   });
