@@ -2,7 +2,7 @@
 // `kafka-storage random-uuid` prints it) and then never changed: it has no inputs, so no
 // diff can replace it, and components protect it. Stored as a secret.
 import * as pulumi from "@pulumi/pulumi";
-import { legacyType, resourceTypes } from "./resourceTypes";
+import { resourceTypes, withLegacyAlias } from "./resourceTypes";
 
 export const clusterIdProvider: pulumi.dynamic.ResourceProvider = {
   async create() {
@@ -21,8 +21,6 @@ export const clusterIdProvider: pulumi.dynamic.ResourceProvider = {
 export class ClusterId extends pulumi.CustomResource {
   declare public readonly clusterId: pulumi.Output<string>;
   constructor(name: string, opts?: pulumi.CustomResourceOptions) {
-    super(resourceTypes.clusterId, name, { clusterId: undefined }, {
-      ...opts, additionalSecretOutputs: ["clusterId"], aliases: [...(opts?.aliases ?? []), { type: legacyType("clusterId") }],
-    });
+    super(resourceTypes.clusterId, name, { clusterId: undefined }, withLegacyAlias("clusterId", opts, ["clusterId"]));
   }
 }

@@ -1,7 +1,7 @@
 // KafkaIdentity: records a node's id and rack in state. Its provider's check compares the
 // recorded identity with the new one, so `pulumi preview` refuses an in-place change.
 import * as pulumi from "@pulumi/pulumi";
-import { legacyType, resourceTypes } from "./resourceTypes";
+import { resourceTypes, withLegacyAlias } from "./resourceTypes";
 import { identityChangeFailures, NodeIdentity } from "../model/identityChange";
 
 export const kafkaIdentityProvider: pulumi.dynamic.ResourceProvider = {
@@ -21,8 +21,6 @@ export class KafkaIdentity extends pulumi.CustomResource {
   declare public readonly nodeId: pulumi.Output<number>;
   declare public readonly rack: pulumi.Output<string>;
   constructor(name: string, args: NodeIdentity, opts?: pulumi.CustomResourceOptions) {
-    super(resourceTypes.kafkaIdentity, name, { ...args, nodeId: args.nodeId, rack: args.rack }, {
-      ...opts, aliases: [...(opts?.aliases ?? []), { type: legacyType("kafkaIdentity") }],
-    });
+    super(resourceTypes.kafkaIdentity, name, { ...args, nodeId: args.nodeId, rack: args.rack }, withLegacyAlias("kafkaIdentity", opts));
   }
 }

@@ -14,7 +14,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { canonicalJson } from "../model/canonicalJson";
 import { recipeNames, StepRecipe, stepScripts } from "../model/stepRecipes";
 import type { ServedProvider } from "./pluginProvider";
-import { legacyType, resourceTypes } from "./resourceTypes";
+import { resourceTypes, withLegacyAlias } from "./resourceTypes";
 import { runShared } from "./sshSession";
 import { sameTarget, SshTarget, sshTargetFailures } from "./sshTarget";
 
@@ -113,7 +113,8 @@ export const remoteCommandProvider: ServedProvider = {
   async check(_olds: RemoteCommandInputs, news: RemoteCommandInputs) {
     const failures = sshTargetFailures(news.connection);
     if (news.recipe !== undefined && !recipeNames.includes(news.recipe?.name)) {
-      failures.push({ property: "recipe", reason: `board ${news.connection?.board}: field recipe.name: ${news.recipe?.name} is not one of ${recipeNames.join(", ")}` });
+      const reason = `board ${news.connection?.board}: field recipe.name: ${news.recipe?.name} is not one of ${recipeNames.join(", ")}`;
+      failures.push({ property: "recipe", reason });
     } else if (news.recipe === undefined && (typeof news.create !== "string" || news.create.trim() === "")) {
       failures.push({ property: "create", reason: `board ${news.connection?.board}: field create: empty script` });
     }
@@ -183,10 +184,8 @@ export class RemoteCommand extends pulumi.CustomResource {
     super(resourceTypes.remoteCommand, name, {
       ...inputs, connection: pulumi.secret(inputs.connection),
       // Only their digest: a trigger is often a whole spec or a token, which state need not hold.
-      ...(triggers ? { triggersDigest: pulumi.all(triggers).apply((t) => triggersDigest(t)) } : {}), stdout: undefined, stderr: undefined, observed: undefined, digests: undefined,
-    }, {
-      ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secrets],
-      aliases: [...(opts?.aliases ?? []), { type: legacyType("remoteCommand") }],
-    });
+      ...(triggers ? { triggersDigest: pulumi.all(triggers).apply((t) => triggersDigest(t)) } : {}),
+      stdout: undefined, stderr: undefined, observed: undefined, digests: undefined,
+    }, withLegacyAlias("remoteCommand", opts, secrets));
   }
 }

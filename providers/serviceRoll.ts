@@ -14,7 +14,7 @@ import { replacingSpec, withCassandraConfig } from "../model/cassandraConfig";
 import { actionScript, checkScript, memberMarkedScript, memberMarkScript, parseRingStatus, ringStatusScript } from "../model/rollChecks";
 import { Check, describeCheck, RollFacts, RollNode, rollPlan, RollStep, RollSystem } from "../model/rollPlan";
 import { formatViolation } from "../model/violation";
-import { legacyType, resourceTypes } from "./resourceTypes";
+import { resourceTypes, withLegacyAlias } from "./resourceTypes";
 import { withDocker } from "./dockerOverSsh";
 import type { ServedProvider } from "./pluginProvider";
 import {
@@ -69,7 +69,9 @@ const log = (line: string) => console.error(line);
 const pollMs = 3000;
 
 const applied = (i: Pick<ServiceRollInputs, "specs" | "secretEnv">): Record<string, RecordedService> =>
-  Object.fromEntries(Object.keys(i.specs).map((name) => [name, { drift: [], running: true, ...(i.secretEnv ? { secretDigest: digestEnv(i.secretEnv) } : {}) }]));
+  Object.fromEntries(Object.keys(i.specs).map((name) => [name, {
+    drift: [], running: true, ...(i.secretEnv ? { secretDigest: digestEnv(i.secretEnv) } : {}),
+  }]));
 
 async function observeAll(i: Pick<ServiceRollInputs, "manager" | "specs" | "secretEnv">): Promise<Record<string, ObservedService>> {
   const keys = Object.keys(i.secretEnv ?? {});
@@ -264,7 +266,8 @@ export const serviceRollProvider: ServedProvider = {
       if (!o.running) lines.push(`drift: ${n.service}: field tasks: not running`);
     }
     const digest = news.secretEnv && typeof news.secretEnv === "object" ? digestEnv(news.secretEnv) : undefined;
-    if (Object.entries(live).some(([name, o]) => olds.specs[name] && recordedDrift(o, olds.specs[name]) && o.secretDigest !== digest)) lines.push("drift: field secretEnv differs (values not shown)");
+    const present = Object.entries(live).filter(([name, o]) => olds.specs[name] && recordedDrift(o, olds.specs[name]));
+    if (present.some(([, o]) => o.secretDigest !== digest)) lines.push("drift: field secretEnv differs (values not shown)");
     for (const n of olds.nodes.filter((x) => !news.specs[x.service])) lines.push(`${n.service}: leaves the inventory`);
     for (const l of lines) log(`${l.startsWith("drift") ? "" : "change: "}roll ${news.system}: ${l}`);
     // A node's board reached another way (a reflashed board's new host key): read it again and converge.
@@ -317,8 +320,6 @@ export class ServiceRoll extends pulumi.CustomResource {
       connections: pulumi.secret(args.connections), secretEnv: args.secretEnv === undefined ? undefined : pulumi.secret(args.secretEnv),
       timeoutSeconds: args.timeoutSeconds ?? 900, membership: args.membership, observed: undefined,
       joinConfigs: args.joinConfigs, markers: args.markers, rebalance: args.rebalance,
-    }, {
-      ...opts, additionalSecretOutputs: ["manager", "connections", "secretEnv"], aliases: [...(opts?.aliases ?? []), { type: legacyType(kind) }],
-    });
+    }, withLegacyAlias(kind, opts, ["manager", "connections", "secretEnv"]));
   }
 }

@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { canonicalJson } from "../model/canonicalJson";
 import { applyService, differingPaths, digestEnv, observeService, RecordedService, recordedDrift, recordService } from "./serviceState";
 import type { ServedProvider } from "./pluginProvider";
-import { legacyType, ResourceKind, resourceTypes } from "./resourceTypes";
+import { ResourceKind, resourceTypes, withLegacyAlias } from "./resourceTypes";
 import { SshTarget, sshTargetFailures } from "./sshTarget";
 
 export type SwarmObjectKind = "service" | "config" | "secret" | "network";
@@ -151,9 +151,7 @@ export class SwarmObject extends pulumi.CustomResource {
     const secrets = ["manager", "secretEnv", ...(secretSpec ? ["spec", "specDigest"] : [])];
     const secretEnv = args.secretEnv === undefined ? undefined : pulumi.secret(args.secretEnv);
     const spec = secretSpec ? pulumi.secret(args.spec) : args.spec;
-    super(swarmObjectType(args.kind), name, { manager: pulumi.secret(args.manager), kind: args.kind, spec, secretEnv, observed: undefined }, {
-      ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...secrets],
-      aliases: [...(opts?.aliases ?? []), { type: legacyType(kindOf(args.kind)) }],
-    });
+    super(swarmObjectType(args.kind), name, { manager: pulumi.secret(args.manager), kind: args.kind, spec, secretEnv, observed: undefined },
+      withLegacyAlias(kindOf(args.kind), opts, secrets));
   }
 }

@@ -55,7 +55,8 @@ describe("provider plugin", () => {
 
   it("upgrades state a 0.1.x dynamic resource wrote: an update without any effect that drops the stored code", async () => {
     const { calls, plugin } = recording();
-    const olds = { [legacyProviderKey]: "exports.handler = ...20 KB of serialized provider...", connection: secretValue(connection), create: "true", stdout: "x" };
+    const code = "exports.handler = ...20 KB of serialized provider...";
+    const olds = { [legacyProviderKey]: code, connection: secretValue(connection), create: "true", stdout: "x" };
     const news = { connection: secretValue(connection), create: "true" };
     const d = await plugin.diff!("c1", commandUrn, olds, news);
     assert.equal(d.changes, true, "the engine must write the lean state");
@@ -79,7 +80,8 @@ describe("provider plugin", () => {
   });
 
   it("keeps a step's state lean: digests of its script, stdin and triggers, not the text; what read and delete need", async () => {
-    const inputs = { connection, what: "docker", create: "apt-get install -y docker.io\n".repeat(40), stdin: "SWMTKN-secret", delete: "true", probe: "echo {}" };
+    const create = "apt-get install -y docker.io\n".repeat(40);
+    const inputs = { connection, what: "docker", create, stdin: "SWMTKN-secret", delete: "true", probe: "echo {}" };
     const state = commandState(inputs, { stdout: "ok", stderr: "" });
     const text = JSON.stringify(state);
     assert.ok(!text.includes("apt-get") && !text.includes("SWMTKN-secret"), "neither the script nor the stdin is stored");

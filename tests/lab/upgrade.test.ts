@@ -45,7 +45,8 @@ describe("upgrade from the previous release (lab)", function () {
 
   it("restarts nothing: the same service containers and Docker engines on every board", () => {
     const { before, after, upSeconds } = upgradeRecord()!;
-    console.log(`        upgrade (lab/up.sh): ${upSeconds}s; ${Object.keys(before.containers).length} containers, ${Object.keys(before.engines).length} engines`);
+    const [containers, engines] = [Object.keys(before.containers).length, Object.keys(before.engines).length];
+    console.log(`        upgrade (lab/up.sh): ${upSeconds}s; ${containers} containers, ${engines} engines`);
     assert.ok(Object.keys(before.containers).length >= 10);
     assert.deepEqual(after.containers, before.containers);
     assert.deepEqual(after.engines, before.engines);

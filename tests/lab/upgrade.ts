@@ -50,7 +50,8 @@ export async function upgradeFromPreviousRelease(run: (cmd: string) => number): 
   const before = await boards();
   const stateBefore = state();
   if (run("npx --no-install tsc -p tsconfig.json") !== 0) throw new Error("tsc failed");
-  const preview = JSON.parse(sh(`pulumi preview --json --policy-pack policies ${stackArgs()}`)) as { steps?: { op: string; urn: string; newState?: { type: string }; oldState?: { type: string } }[] };
+  type Step = { op: string; urn: string; newState?: { type: string }; oldState?: { type: string } };
+  const preview = JSON.parse(sh(`pulumi preview --json --policy-pack policies ${stackArgs()}`)) as { steps?: Step[] };
   const plan = (preview.steps ?? []).map((s) => ({ op: s.op, urn: s.urn, type: s.newState?.type ?? s.oldState?.type ?? "" }));
   const started = Date.now();
   if (run("bash lab/up.sh") !== 0) throw new Error("lab/up.sh (the upgrade) failed");
