@@ -23,7 +23,7 @@ import { Inventory } from "./inventory";
 import { LifecycleAction, LifecycleCheck, LifecyclePhase, LifecyclePlan, LifecycleStep } from "./lifecycleSteps";
 import { hostAddress } from "./network";
 import { boardsWithRole } from "./placement";
-import { through } from "./leavingSteps";
+import { leavingSteps, through } from "./leavingSteps";
 import { topicReplication } from "./replication";
 import { cassandraRollNodes, kafkaRollNodes } from "./rollNodes";
 import { cassandraRoll, kafkaRoll, RollNode } from "./rollPlan";
@@ -126,31 +126,21 @@ export function lifecyclePlan(prev: Inventory, next: Inventory, facts: Lifecycle
       after: [{ kind: "kafka-reassignment-done", ...at }, { kind: "kafka-fully-replicated", ...at }],
     });
   }
-  // Remove, one board at a time: decommission, partitions off, broker stopped, drained, demoted, removed.
+  // Remove, one board at a time: decommission, partitions off, broker stopped, drained, demoted, removed. The Cassandra
+  // and Kafka steps are ServiceRoll's own (model/leavingSteps.ts), run with the nodes that stay and run at that point.
+  const leaves = (system: "cassandra" | "kafka", stay: readonly RollNode[], leaving: RollNode) => {
+    for (const r of leavingSteps(system, stay, { leaving: [leaving] })) {
+      push("remove", system, r.board, { before: r.before, after: r.after,
+        actions: [...r.actions, ...(r.apply === "remove" ? [{ kind: "service-remove" as const, service: r.service }] : [])] });
+    }
+  };
   for (const b of [...new Set([...gone.c, ...gone.k, ...gone.s])].sort()) {
     if (gone.c.includes(b)) {
-      const n = node(c.was, b);
-      const ring = c.was.filter((x) => !down.c.has(x.board));
-      push("remove", "cassandra", b, { before: cassandraRoll(ring, new Set([b])).steps[0].before,
-        actions: [{ kind: "cassandra-decommission", board: b, service: n.service }],
-        after: ring.filter((o) => o.board !== b).map((o) => ({ kind: "cassandra-left", board: o.board, service: o.service, address: n.address })) });
-      push("remove", "cassandra", b, { actions: [{ kind: "service-remove", service: n.service }] });
+      leaves("cassandra", c.now.filter((x) => !down.c.has(x.board)), node(c.was, b));
       down.c.add(b);
     }
     if (gone.k.includes(b)) {
-      const n = node(k.was, b);
-      const at = via(k.was, b);
-      const quorum: LifecycleCheck[] = n.controller ? [{ kind: "kafka-quorum-caught-up", ...at }] : [];
-      if (n.broker) {
-        push("remove", "kafka", b, { before: [{ kind: "kafka-fully-replicated", ...at }],
-          actions: [{ kind: "kafka-reassign", ...at, topics: "all", off: n.nodeId!, brokers: brokerIds(k.now) }],
-          after: [
-            { kind: "kafka-reassignment-done", ...at }, { kind: "kafka-broker-empty", ...at, nodeId: n.nodeId! }, { kind: "kafka-fully-replicated", ...at },
-          ] });
-      }
-      push("remove", "kafka", b, { before: quorum,
-        actions: [{ kind: "service-remove", service: n.service }, ...(n.broker ? [{ kind: "kafka-unregister" as const, ...at, nodeId: n.nodeId! }] : [])],
-        after: [{ kind: "kafka-fully-replicated", ...at }, ...quorum] });
+      leaves("kafka", k.now.filter((x) => !down.k.has(x.board)), node(k.was, b));
       down.k.add(b);
     }
     if (gone.s.includes(b)) {
