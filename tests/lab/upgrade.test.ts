@@ -43,6 +43,14 @@ describe("upgrade from the previous release (lab)", function () {
     assert.ok(a.bytes < b.bytes / 3, `state shrank from ${b.bytes} to ${a.bytes} bytes`);
   });
 
+  it("keeps recipes, not scripts; drift, not copies of live specs; one spec per node, no config data in outputs", () => {
+    const { stateBefore: b, stateAfter: a } = upgradeRecord()!;
+    assert.ok(b.liveSpecCopies.length > 0, "the previous release kept the swarm's answer whole (the check can fail)");
+    assert.deepEqual(a.recipeScripts, [], "a recipe step's state holds its recipe and digests only");
+    assert.deepEqual(a.liveSpecCopies, [], "a service's or roll's state holds the fields that drifted");
+    assert.deepEqual(a.extraSpecs, [], "join configs by name; configs by digest");
+  });
+
   it("restarts nothing: the same service containers and Docker engines on every board", () => {
     const { before, after, upSeconds } = upgradeRecord()!;
     const [containers, engines] = [Object.keys(before.containers).length, Object.keys(before.engines).length];

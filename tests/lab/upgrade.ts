@@ -12,7 +12,15 @@ const root = join(__dirname, "..", "..");
 
 export interface PlanStep { op: string; type: string; urn: string }
 export interface BoardFacts { containers: Record<string, string>; engines: Record<string, string> }
-export interface StateFacts { resources: number; bytes: number; legacyCode: number; types: string[] }
+export interface StateFacts {
+  resources: number; bytes: number; legacyCode: number; types: string[];
+  /** Resources whose state still holds a script (create, probe or undo text) though they are recipes. */
+  recipeScripts: string[];
+  /** Resources whose state holds a copy of a live spec (what the swarm answered) instead of its drift. */
+  liveSpecCopies: string[];
+  /** Resources whose state holds a spec that is not the one they applied (Cassandra join specs, config data in outputs). */
+  extraSpecs: string[];
+}
 export interface UpgradeRecord { plan: PlanStep[]; before: BoardFacts; after: BoardFacts; stateBefore: StateFacts; stateAfter: StateFacts; upSeconds: number }
 
 let record: UpgradeRecord | undefined;
@@ -27,12 +35,23 @@ const sh = (cmd: string, input?: string) => {
 };
 const stackArgs = () => `--stack lab --config-file ${labDir()}/Pulumi.lab.yaml --non-interactive`;
 
+type Exported = { urn: string; type: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> };
+const nameOf = (r: Exported) => r.urn.slice(r.urn.lastIndexOf("::") + 2);
+const hasAny = (o: Record<string, unknown> | undefined, keys: string[]) => !!o && keys.some((k) => k in o);
+
 function state(): StateFacts {
   const text = sh("pulumi stack export --stack lab");
-  const resources = ((JSON.parse(text) as { deployment: { resources?: { type: string }[] } }).deployment.resources ?? []);
+  const resources = ((JSON.parse(text) as { deployment: { resources?: Exported[] } }).deployment.resources ?? []);
+  const observed = (r: Exported) => Object.values((r.outputs?.observed ?? {}) as Record<string, unknown>);
   return {
     resources: resources.length, bytes: Buffer.byteLength(text), legacyCode: (text.match(/"__provider"/g) ?? []).length,
     types: [...new Set(resources.map((r) => r.type))].sort(),
+    recipeScripts: resources.filter((r) => r.inputs?.recipe && (hasAny(r.inputs, ["create", "probe", "delete"])
+      || hasAny(r.outputs, ["create", "probe", "delete"]))).map(nameOf),
+    liveSpecCopies: resources.filter((r) => r.type === "deskcluster:swarm:Service" ? hasAny(r.outputs?.observed as Record<string, unknown>, ["spec"])
+      : r.type.startsWith("deskcluster:roll:") && observed(r).some((o) => hasAny(o as Record<string, unknown>, ["spec"]))).map(nameOf),
+    extraSpecs: resources.filter((r) => hasAny(r.outputs, ["joinSpecs"]) || hasAny(r.inputs, ["joinSpecs"])
+      || (r.type === "deskcluster:swarm:Config" && hasAny(r.outputs, ["spec"]))).map(nameOf),
   };
 }
 
