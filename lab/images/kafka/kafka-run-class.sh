@@ -11,7 +11,9 @@ KAFKA_HOME=${KAFKA_HOME:-/opt/kafka}
 CLASSPATH="$KAFKA_HOME/libs/*${CLASSPATH:+:$CLASSPATH}"
 
 : "${KAFKA_HEAP_OPTS:=-Xmx256M}"
-: "${KAFKA_JVM_PERFORMANCE_OPTS:=-server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -XX:MaxInlineLevel=15 -Djava.awt.headless=true}"
+default_performance="-server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35"
+default_performance="$default_performance -XX:+ExplicitGCInvokesConcurrent -XX:MaxInlineLevel=15 -Djava.awt.headless=true"
+: "${KAFKA_JVM_PERFORMANCE_OPTS:=$default_performance}"
 : "${KAFKA_LOG4J_OPTS:=-Dlog4j.configuration=file:$KAFKA_HOME/config/tools-log4j.properties}"
 : "${LOG_DIR:=$KAFKA_HOME/logs}"
 
