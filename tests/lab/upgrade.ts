@@ -38,6 +38,10 @@ const stackArgs = () => `--stack lab --config-file ${labDir()}/Pulumi.lab.yaml -
 type Exported = { urn: string; type: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> };
 const nameOf = (r: Exported) => r.urn.slice(r.urn.lastIndexOf("::") + 2);
 const hasAny = (o: Record<string, unknown> | undefined, keys: string[]) => !!o && keys.some((k) => k in o);
+// This release's types, and 0.1's dynamic ones (pulumi-nodejs:dynamic/deskcluster:SwarmService, ...).
+const isService = (t: string) => t === "deskcluster:swarm:Service" || t.endsWith("/deskcluster:SwarmService");
+const isConfig = (t: string) => t === "deskcluster:swarm:Config" || t.endsWith("/deskcluster:SwarmConfig");
+const isRoll = (t: string) => /^deskcluster:roll:|\/deskcluster:(Cassandra|Kafka)Roll$/.test(t);
 
 function state(): StateFacts {
   const text = sh("pulumi stack export --stack lab");
@@ -48,10 +52,10 @@ function state(): StateFacts {
     types: [...new Set(resources.map((r) => r.type))].sort(),
     recipeScripts: resources.filter((r) => r.inputs?.recipe && (hasAny(r.inputs, ["create", "probe", "delete"])
       || hasAny(r.outputs, ["create", "probe", "delete"]))).map(nameOf),
-    liveSpecCopies: resources.filter((r) => r.type === "deskcluster:swarm:Service" ? hasAny(r.outputs?.observed as Record<string, unknown>, ["spec"])
-      : r.type.startsWith("deskcluster:roll:") && observed(r).some((o) => hasAny(o as Record<string, unknown>, ["spec"]))).map(nameOf),
+    liveSpecCopies: resources.filter((r) => isService(r.type) ? hasAny(r.outputs?.observed as Record<string, unknown>, ["spec"])
+      : isRoll(r.type) && observed(r).some((o) => hasAny(o as Record<string, unknown>, ["spec"]))).map(nameOf),
     extraSpecs: resources.filter((r) => hasAny(r.outputs, ["joinSpecs"]) || hasAny(r.inputs, ["joinSpecs"])
-      || (r.type === "deskcluster:swarm:Config" && hasAny(r.outputs, ["spec"]))).map(nameOf),
+      || (isConfig(r.type) && hasAny(r.outputs, ["spec"]))).map(nameOf),
   };
 }
 
