@@ -18,7 +18,7 @@ import { resourceTypes, withLegacyAlias } from "./resourceTypes";
 import { withDocker } from "./dockerOverSsh";
 import type { ServedProvider } from "./pluginProvider";
 import {
-  applyService, differingPaths, digestEnv, inspectService, ObservedService, observeService, RecordedService, recordedDrift, recordService, removeService,
+  appliedRecord, applyService, differingPaths, digestEnv, inspectService, ObservedService, observeService, RecordedService, recordedDrift, recordService, removeService,
   runningTasks, Spec,
 } from "./serviceState";
 import { runShared } from "./sshSession";
@@ -62,16 +62,14 @@ function rollState(i: ServiceRollState, observed: Record<string, RecordedService
   const { manager, system, nodes, specs, connections, secretEnv, timeoutSeconds } = i;
   return { manager, system, nodes, specs, connections, ...(secretEnv ? { secretEnv } : {}), timeoutSeconds, observed };
 }
-const recordAll = (live: Record<string, ObservedService>, specs: Record<string, Spec>) =>
+const recordAll = (live: Record<string, ObservedService | RecordedService>, specs: Record<string, Spec>) =>
   Object.fromEntries(Object.entries(live).map(([name, o]) => [name, recordService(o, specs[name])]));
 
 const log = (line: string) => console.error(line);
 const pollMs = 3000;
 
 const applied = (i: Pick<ServiceRollInputs, "specs" | "secretEnv">): Record<string, RecordedService> =>
-  Object.fromEntries(Object.keys(i.specs).map((name) => [name, {
-    drift: [], running: true, ...(i.secretEnv ? { secretDigest: digestEnv(i.secretEnv) } : {}),
-  }]));
+  Object.fromEntries(Object.keys(i.specs).map((name) => [name, appliedRecord(i.secretEnv)]));
 
 async function observeAll(i: Pick<ServiceRollInputs, "manager" | "specs" | "secretEnv">): Promise<Record<string, ObservedService>> {
   const keys = Object.keys(i.secretEnv ?? {});
@@ -285,7 +283,7 @@ export const serviceRollProvider: ServedProvider = {
     return { outs: rollState(news, await roll(news, olds)) };
   },
   restate(olds: ServiceRollState, news: ServiceRollInputs) {
-    return rollState(news, olds.observed ? recordAll(olds.observed as Record<string, ObservedService>, olds.specs) : applied(news));
+    return rollState(news, olds.observed ? recordAll(olds.observed, olds.specs) : applied(news));
   },
   async read(id: string, props: ServiceRollState) {
     return { id, props: rollState(props, recordAll(await observeAll(props), props.specs)) };

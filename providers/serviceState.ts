@@ -26,12 +26,18 @@ export interface RecordedService {
   readonly running: boolean;
 }
 
-export function recordService(o: ObservedService, applied: Spec): RecordedService {
+/** The record of a service as read (or as an older version stored it: 0.1 and 0.2 kept the live spec). */
+export function recordService(o: ObservedService | RecordedService, applied: Spec): RecordedService {
+  if ("drift" in o && o.drift) return o;
   return {
     ...(o.spec ? { drift: differingPaths(o.spec, applied) } : {}), running: o.running,
     ...(o.secretDigest !== undefined ? { secretDigest: o.secretDigest } : {}),
   };
 }
+
+/** What a freshly applied service is taken to be until the next read asks the swarm: no drift, running. */
+export const appliedRecord = (secretEnv: Record<string, string> | undefined): RecordedService =>
+  ({ drift: [], running: true, ...(secretEnv ? { secretDigest: digestEnv(secretEnv) } : {}) });
 
 /** The recorded drift of a service, or undefined when the swarm does not have it. */
 export function recordedDrift(o: RecordedService, applied: Spec): string[] | undefined {
@@ -98,23 +104,29 @@ export async function inspectService(d: Dockerode, name: string): Promise<Inspec
 
 export async function runningTasks(d: Dockerode, serviceId: string): Promise<{ id: string; running: boolean; starting: boolean }[]> {
   const tasks = (await d.listTasks({ filters: JSON.stringify({ service: [serviceId], "desired-state": ["running"] }) } as never)) as unknown as
-    { ID: string; Status: { State: string } }[];
+    { ID: string; Status: { State: string; Err?: string } }[];
   // The states a task passes through while the swarm itself brings it up (after a restart, or a board's engine coming
   // back). Inside the function: the provider's closure serializer cannot carry a module-level Set.
   const starting = ["new", "pending", "assigned", "accepted", "ready", "preparing", "starting"];
-  return tasks.map((t) => ({ id: t.ID, running: t.Status.State === "running", starting: starting.includes(t.Status.State) }));
+  // A task pending with an error ("no suitable node": its board is down) does not start by itself.
+  return tasks.map((t) => ({ id: t.ID, running: t.Status.State === "running", starting: starting.includes(t.Status.State) && !t.Status.Err }));
 }
 
 /**
- * Whether every task runs, once the swarm has settled: a task it is still starting is its own convergence, not
- * drift (calling it drift forced one more restart). A task that stays starting past the wait, or failed, is drift.
+ * Whether the service's tasks run, once the swarm has settled: a task it is still starting, or one it has not yet
+ * put back (a board's engine restarted: for a few seconds its task is gone, then a new one starts), is its own
+ * convergence, not drift; calling it drift forced one more restart. A replicated service needs all its replicas.
+ * A failed task, a task still starting after the wait, or one still missing after `putBackMs` is drift: a global
+ * service whose only board is down has no task at all, and the swarm puts a task back within seconds.
  */
-async function settledRunning(d: Dockerode, serviceId: string, waitMs: number): Promise<boolean> {
-  const end = Date.now() + waitMs;
+async function settledRunning(d: Dockerode, live: Inspected, waitMs: number, putBackMs = Math.min(waitMs, 20_000)): Promise<boolean> {
+  const replicas = (live.Spec.Mode as { Replicated?: { Replicas?: number } } | undefined)?.Replicated?.Replicas ?? 1;
+  const started = Date.now();
   for (;;) {
-    const tasks = await runningTasks(d, serviceId);
-    if (tasks.length > 0 && tasks.every((t) => t.running)) return true;
-    if (!tasks.some((t) => t.starting) || Date.now() > end) return false;
+    const tasks = await runningTasks(d, live.ID);
+    if (tasks.length >= replicas && tasks.every((t) => t.running)) return true;
+    const late = Date.now() - started > (tasks.some((t) => t.starting) ? waitMs : putBackMs);
+    if (tasks.some((t) => !t.running && !t.starting) || late) return false;
     await new Promise((r) => setTimeout(r, 2000));
   }
 }
@@ -144,7 +156,7 @@ export async function observeService(d: Dockerode, desired: Spec, secretKeys: re
   };
   return {
     spec: projectOnto(normalized, desired) as Record<string, unknown>,
-    running: await settledRunning(d, live.ID, settleMs),
+    running: await settledRunning(d, live, settleMs),
     ...(secretKeys.length > 0 ? { secretDigest: digestEnv(secretEnv) } : {}),
   };
 }

@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { isNotFound, withDocker } from "./dockerOverSsh";
 import { createHash } from "node:crypto";
 import { canonicalJson } from "../model/canonicalJson";
-import { applyService, differingPaths, digestEnv, observeService, RecordedService, recordedDrift, recordService } from "./serviceState";
+import { appliedRecord, applyService, differingPaths, digestEnv, observeService, RecordedService, recordedDrift, recordService } from "./serviceState";
 import type { ServedProvider } from "./pluginProvider";
 import { ResourceKind, resourceTypes, withLegacyAlias } from "./resourceTypes";
 import { SshTarget, sshTargetFailures } from "./sshTarget";
@@ -49,15 +49,11 @@ async function createObject(i: SwarmObjectInputs): Promise<string> {
   });
 }
 
-/** What a freshly applied service is taken to be until the next read asks the swarm. */
-const asApplied = (i: SwarmObjectInputs): RecordedService => ({
-  drift: [], running: true, ...(i.secretEnv ? { secretDigest: digestEnv(i.secretEnv) } : {}),
-});
 const specDigest = (spec: unknown) => createHash("sha256").update(canonicalJson(spec)).digest("hex");
 
 /** The state of an object as applied (or, on an upgrade, as an older version recorded it). */
 export function objectState(i: SwarmObjectInputs, observed?: RecordedService): SwarmObjectState {
-  if (i.kind === "service") return { ...i, observed: observed ?? asApplied(i) };
+  if (i.kind === "service") return { ...i, observed: observed ?? appliedRecord(i.secretEnv) };
   const { spec, ...rest } = i;
   return { ...rest, name: spec.Name, specDigest: specDigest(spec) };
 }
@@ -79,7 +75,7 @@ export const swarmObjectProvider: ServedProvider = {
       };
     }
     const applied = olds.spec!;
-    const live = olds.observed ?? asApplied(olds as SwarmObjectInputs);
+    const live = olds.observed ?? appliedRecord(olds.secretEnv);
     const name = news.spec?.Name ?? applied.Name;
     // Intended changes (program) and drift (live differs from what was last applied), each by field.
     const intended = differingPaths(applied, news.spec);

@@ -9,7 +9,7 @@ import { AddressInfo } from "node:net";
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
 export type ObjectKind = "config" | "secret" | "network";
-export interface FakeService { ID: string; Version: { Index: number }; Spec: Json; task: { ID: string; State: string } }
+export interface FakeService { ID: string; Version: { Index: number }; Spec: Json; task: { ID: string; State: string; Err?: string } }
 interface FakeObject { ID: string; Version: { Index: number }; Spec: Json }
 
 export class FakeEngine {
@@ -115,7 +115,8 @@ export class FakeEngine {
       const f = JSON.parse(url.searchParams.get("filters") ?? "{}") as { service?: string[]; "desired-state"?: string[] };
       const picked = [...this.services.values()].filter((s) => !f.service || f.service.includes(s.ID) || f.service.includes(s.Spec.Name));
       const wanted = !f["desired-state"] || f["desired-state"].includes("running");
-      return [200, wanted ? picked.map((s) => ({ ID: s.task.ID, ServiceID: s.ID, DesiredState: "running", Status: { State: s.task.State } })) : []];
+      // State "none": the swarm has no task for the service yet (a board's engine just restarted).
+      return [200, wanted ? picked.filter((s) => s.task.State !== "none").map((s) => ({ ID: s.task.ID, ServiceID: s.ID, DesiredState: "running", Status: { State: s.task.State, ...(s.task.Err ? { Err: s.task.Err } : {}) } })) : []];
     }
     const kind = ({ configs: "config", secrets: "secret", networks: "network" } as Record<string, ObjectKind>)[top ?? ""];
     if (kind) return this.routeObject(kind, method, id, body);

@@ -113,6 +113,25 @@ describe("SwarmObject against a fake manager", () => {
     assert.equal((await swarmObjectProvider.diff!(id, read.props, inputs("service", desired, secretEnv))).changes, false);
   });
 
+  it("service whose task the swarm has not put back yet (its board's engine restarted): read waits, not drift", async () => {
+    const before = await swarmObjectProvider.read!(id, inputs("service", desired, secretEnv));
+    const live = engine.service("web")!;
+    live.task.State = "none";
+    setTimeout(() => { live.task.State = "starting"; }, 2500);
+    setTimeout(() => { live.task.State = "running"; }, 5000);
+    const read = await swarmObjectProvider.read!(id, before.props);
+    assert.equal(read.props.observed.running, true, "a task the swarm puts back is no reason for a forced restart");
+    live.task.State = "none";
+    const gone = await withDocker(lab1.target, (d) => observeService(d, desired, Object.keys(secretEnv), 1000));
+    assert.equal(gone.running, false, "a service with no task after the wait is drift");
+    Object.assign(live.task, { State: "pending", Err: "no suitable node (scheduling constraints not satisfied on 4 nodes)" });
+    const started = Date.now();
+    const down = await withDocker(lab1.target, (d) => observeService(d, desired, Object.keys(secretEnv), 30_000));
+    assert.equal(down.running, false, "a task the swarm cannot place is drift");
+    assert.ok(Date.now() - started < 10_000, "a task the swarm cannot place is drift at once, not after the wait");
+    Object.assign(live.task, { State: "running", Err: undefined });
+  });
+
   it("service whose task stays starting past the wait: not running (drift)", async () => {
     engine.service("web")!.task.State = "preparing";
     const observed = await withDocker(lab1.target, (d) => observeService(d, desired, Object.keys(secretEnv), 1000));

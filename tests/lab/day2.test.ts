@@ -10,7 +10,7 @@ import { parse, stringify } from "yaml";
 import { swarmNodes, swarmProblems } from "../../lab/checks/swarm";
 import { LabContext, labContext, labDir } from "../../lab/checks/labContext";
 import { AckedLoad, formatCounts } from "../../lab/load/ackedLoad";
-import { containers, pulumi, rollLines, up } from "./labPulumi";
+import { changesIn, containers, pulumi, rollLines, up } from "./labPulumi";
 
 const root = join(__dirname, "..", "..");
 const dir = labDir();
@@ -105,10 +105,10 @@ describe("day 2 on the live lab (a second pulumi up, under load)", function () {
       /drift: board lab4: docker: field active is inactive/,
     ]) assert.match(seen.out, expected);
     const fixed = await up("--refresh");
-    assert.equal(fixed.code, 0, "pulumi up --refresh failed");
+    assert.equal(fixed.code, 0, `pulumi up --refresh failed:\n${changesIn(fixed.out)}`);
     assert.equal(await servicesRunning(ctx, manager), "", "services not running after the repair");
     const clean = await pulumi("preview --refresh --expect-no-changes");
-    assert.equal(clean.code, 0, "drift left after pulumi up --refresh");
+    assert.equal(clean.code, 0, `drift left after pulumi up --refresh:\n${changesIn(clean.out)}`);
     assert.match(await ctx.sh("lab3", "cat /etc/hosts"), / lab1\n/);
   });
 
@@ -125,7 +125,7 @@ describe("day 2 on the live lab (a second pulumi up, under load)", function () {
   it("changes nothing on a second pulumi up --refresh that reads every board (benchmark figure printed)", async () => {
     const r = await up("--refresh --expect-no-changes");
     console.log(`      no-op pulumi up --refresh on the lab: ${r.seconds}s, reading every board`);
-    assert.equal(r.code, 0, "a second pulumi up --refresh changed something");
+    assert.equal(r.code, 0, `a second pulumi up --refresh changed something:\n${changesIn(r.out)}`);
     // The engine's own summary: nothing but unchanged resources (its warnings say "created" too).
     assert.doesNotMatch(r.out, /^\s+[-+~]+ \d+ (updated|created|deleted|replaced)/m);
   });
