@@ -18,8 +18,8 @@ import { resourceTypes, withLegacyAlias } from "./resourceTypes";
 import { withDocker } from "./dockerOverSsh";
 import type { ServedProvider } from "./pluginProvider";
 import {
-  appliedRecord, applyService, differingPaths, digestEnv, inspectService, ObservedService, observeService, RecordedService, recordedDrift, recordService, removeService,
-  runningTasks, Spec,
+  appliedRecord, applyService, differingPaths, digestEnv, inspectService, ObservedService, observeService, RecordedService, recordedDrift,
+  recordService, removeService, runningTasks, Spec,
 } from "./serviceState";
 import { runShared } from "./sshSession";
 import { sameTarget, SshTarget, sshTargetFailures } from "./sshTarget";

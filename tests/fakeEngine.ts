@@ -116,7 +116,9 @@ export class FakeEngine {
       const picked = [...this.services.values()].filter((s) => !f.service || f.service.includes(s.ID) || f.service.includes(s.Spec.Name));
       const wanted = !f["desired-state"] || f["desired-state"].includes("running");
       // State "none": the swarm has no task for the service yet (a board's engine just restarted).
-      return [200, wanted ? picked.filter((s) => s.task.State !== "none").map((s) => ({ ID: s.task.ID, ServiceID: s.ID, DesiredState: "running", Status: { State: s.task.State, ...(s.task.Err ? { Err: s.task.Err } : {}) } })) : []];
+      const status = (s: FakeService) => ({ State: s.task.State, ...(s.task.Err ? { Err: s.task.Err } : {}) });
+      const listed = picked.filter((s) => s.task.State !== "none");
+      return [200, wanted ? listed.map((s) => ({ ID: s.task.ID, ServiceID: s.ID, DesiredState: "running", Status: status(s) })) : []];
     }
     const kind = ({ configs: "config", secrets: "secret", networks: "network" } as Record<string, ObjectKind>)[top ?? ""];
     if (kind) return this.routeObject(kind, method, id, body);

@@ -27,7 +27,8 @@ export function pulumi(args: string, compile = false): Promise<{ code: number; o
 }
 /** The lines of pulumi's output that name a change or drift, for an assertion's message (CI shows only the tail of a run). */
 export const changesIn = (out: string) => out.split("\n")
-  .filter((l) => /drift|error|[~+-] +\d+ |\b(updat|creat|replac|delet)(e|ed|ing)\b/.test(l) && !/^@ |trace-deprecation/.test(l)).slice(-25).map((l) => l.trim()).join("\n");
+  .filter((l) => /drift|error|[~+-] +\d+ |\b(updat|creat|replac|delet)(e|ed|ing)\b/.test(l) && !/^@ |trace-deprecation/.test(l))
+  .slice(-25).map((l) => l.trim()).join("\n");
 export const up = (extra = "") => pulumi(`up --yes --skip-preview --suppress-outputs --policy-pack policies ${extra}`);
 
 /** The roll's progress lines, in order, without the engine's prefixes. */
