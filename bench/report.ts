@@ -49,7 +49,9 @@ export function labTable(l: LabFigures): string {
     ["SSH connections, no-op", ssh(l.ssh.noop, l.boards), "<= 1 per board (+1 per manager)"],
   ];
   const path = l.criticalPath.map((s) => `  ${s1(s.seconds).padStart(6)} s  ${s.resource}`).join("\n");
-  const types = l.state.largestTypes.map((t) => `  ${t.type}: ${t.count} x ${t.meanBytes} bytes`).join("\n");
+  const types = l.state.largestTypes.map((t) => `  ${t.type}: ${t.count} x ${t.meanBytes} bytes`
+    + (t.largestProperties ?? []).map((p) => `\n      ${p.property}: ${p.meanBytes}`).join("")).join("\n");
   const failed = l.failedSteps.length ? `\nfailed steps: ${l.failedSteps.join(", ")}` : "";
-  return `${table(["lab", "measured", "target"], rows)}\n\ncritical path:\n${path}\n\nstate by type (largest):\n${types}${failed}`;
+  const byType = `state by type (largest; bytes as the state file writes them, mean per resource):\n${types}`;
+  return `${table(["lab", "measured", "target"], rows)}\n\ncritical path:\n${path}\n\n${byType}${failed}`;
 }

@@ -141,4 +141,17 @@ describe("bench", () => {
     assert.equal(s.bytesPerBoard, Math.round(text.length / 2));
     assert.equal(s.largestTypes[0].type, cmd);
   });
+
+  it("sizes each type and property as the state file writes them, indented, so the types add up to the file", () => {
+    const big = { spec: { TaskTemplate: { ContainerSpec: { Env: ["A=1", "B=2"], Image: "x" } } } };
+    const resources = [{ ...state[0], inputs: big, outputs: big }, ...state.slice(1)];
+    const file = (rs: unknown[]) => JSON.stringify({ version: 3, deployment: { manifest: {}, resources: rs } }, null, 4);
+    const s = stateSize(file(resources), 2);
+    const types = s.largestTypes.reduce((sum, t) => sum + t.bytes!, 0);
+    // The array's own brackets, each item's first-line indent (12) and its separator: what no resource carries.
+    assert.equal(types, Buffer.byteLength(file(resources)) - Buffer.byteLength(file([])) - 14 * resources.length - 8);
+    const top = s.largestTypes.find((t) => t.type === resources[0].type)!.largestProperties![0];
+    assert.match(top.property, /^(inputs|outputs)\.spec$/);
+    assert.ok(top.meanBytes > JSON.stringify(big.spec).length, `${top.meanBytes}: indented, larger than compact`);
+  });
 });
