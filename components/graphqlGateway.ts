@@ -51,21 +51,19 @@ export class GraphqlGateway extends pulumi.ComponentResource {
         Name: passwordSecret, Data: Buffer.from(pw).toString("base64"), Labels: { "deskcluster.secret": "gateway-cassandra-password" },
       })),
     }, { parent: this, dependsOn: [args.swarm.network] });
-    const service = new SwarmObject(`${name}-service`, {
-      manager: args.swarm.manager, kind: "service",
-      spec: globalServiceSpec({
-        name: gatewayServiceName, role: gatewayRole, image: g.image, env: gatewayEnv(inv),
-        memoryMb: serviceSizing(inv, boards[0], "graphql-gateway").memoryMb,
-        // The host network: the gateway listens on the board's own address, as Stargate's ports do.
-        network: "host", endpointMode: "dnsrr",
-        secrets: [{ secretName: passwordSecret, fileName: gatewayPasswordFile.split("/").pop()!, uid: gatewayUid }],
-      }),
-    }, { parent: this, dependsOn: [schema, secret] });
+    const spec = globalServiceSpec({
+      name: gatewayServiceName, role: gatewayRole, image: g.image, env: gatewayEnv(inv),
+      memoryMb: serviceSizing(inv, boards[0], "graphql-gateway").memoryMb,
+      // The host network: the gateway listens on the board's own address, as Stargate's ports do.
+      network: "host", endpointMode: "dnsrr",
+      secrets: [{ secretName: passwordSecret, fileName: gatewayPasswordFile.split("/").pop()!, uid: gatewayUid }],
+    });
+    const service = new SwarmObject(`${name}-service`, { manager: args.swarm.manager, kind: "service", spec }, { parent: this, dependsOn: [schema, secret] });
     const port = gatewayPorts(inv).graphql;
     this.ready = boards.map((b) => new RemoteCommand(`${name}-${b.name}-ready`, {
       connection: args.boards[b.name].connection,
       create: httpWaitScript(`http://${hostAddress(b)}:${port}/checker/readiness`, `graphql gateway on ${b.name}`),
-      triggers: [service.id, service.spec],
+      triggers: [service.id, spec],
     }, { parent: this, dependsOn: [service] }));
     this.graphqlUrls = gatewayUrls(inv);
     this.registerOutputs({ graphqlUrls: this.graphqlUrls });

@@ -65,7 +65,8 @@ export class KafkaCluster extends pulumi.ComponentResource {
     this.ready = new RemoteCommand(`${name}-ready`, {
       connection: args.boards[first.board].connection, what: "kafka brokers ready",
       create: kafkaWaitReadyScript(serviceName("kafka", first.board), plan.kafka.bootstrap[0], plan.kafka.bootstrap.length),
-      triggers: [this.nodes.specs],
+      // The specs the roll applies (it runs first): a new one re-runs this wait, known already at preview.
+      triggers: [specs],
     }, { parent: this, dependsOn: [this.nodes] });
     this.bootstrapServers = plan.kafka.bootstrap;
     this.registerOutputs({ bootstrapServers: this.bootstrapServers, clusterId: this.clusterId });

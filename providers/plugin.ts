@@ -6,6 +6,7 @@ import { main } from "@pulumi/pulumi/provider";
 import { clusterIdProvider } from "./clusterId";
 import { kafkaIdentityProvider } from "./kafkaIdentity";
 import { pluginProvider, Served } from "./pluginProvider";
+import { serveReadWithInputs } from "./readWithInputs";
 import { remoteCommandProvider } from "./remoteCommand";
 import { resourceTypes } from "./resourceTypes";
 import { serviceRollProvider } from "./serviceRoll";
@@ -33,7 +34,12 @@ export const served: Served = {
 };
 
 if (require.main === module) {
-  main(pluginProvider(served, projectVersion()), process.argv.slice(2)).catch((e: Error) => {
+  const provider = pluginProvider(served, projectVersion());
+  const readServed = serveReadWithInputs(provider.read);
+  main(provider, process.argv.slice(2)).then(() => {
+    // Without it every refresh would read with outputs alone, which no longer carry the applied specs.
+    if (!readServed()) throw new Error("the SDK's provider server was not found: read cannot get its inputs");
+  }).catch((e: Error) => {
     console.error(`deskcluster provider: ${e.stack ?? e.message}`);
     process.exit(1);
   });

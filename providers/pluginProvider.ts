@@ -6,12 +6,21 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { Provider } from "@pulumi/pulumi/provider";
 import { legacyProviderKey, ResourceType, resourceTypes, typeOfUrn } from "./resourceTypes";
+import type { ReadWithInputs } from "./readWithInputs";
 import { unwrapProps, wrapProps } from "./wireValues";
 
-/** A type's provider; `restate` gives the state this version writes for one that an older version wrote, without any effect. */
-export interface ServedProvider extends pulumi.dynamic.ResourceProvider {
-  restate?(olds: any, news: any): Record<string, unknown>; // eslint-disable-line @typescript-eslint/no-explicit-any
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/**
+ * A type's provider; `restate` gives the state this version writes for one that an older version wrote, without any
+ * effect. Its read gets the resource's last inputs too (readWithInputs.ts): what was applied, which outputs need not copy.
+ */
+export interface ServedProvider extends Omit<pulumi.dynamic.ResourceProvider, "read"> {
+  restate?(olds: any, news: any): Record<string, unknown>;
+  read?(id: string, props: any, inputs?: any): Promise<pulumi.dynamic.ReadResult>;
 }
+/* eslint-enable @typescript-eslint/no-explicit-any */
+/** The plugin's provider: the SDK's interface, with a read that takes the resource's inputs. */
+export type PluginProvider = Provider & { read: ReadWithInputs };
 export type Served = Record<ResourceType, ServedProvider>;
 
 const lean = (props: Record<string, unknown>): Record<string, unknown> => {
@@ -22,7 +31,7 @@ const lean = (props: Record<string, unknown>): Record<string, unknown> => {
 const legacy = (props: Record<string, unknown>): boolean => legacyProviderKey in props;
 const union = (a: ReadonlySet<string>, b: ReadonlySet<string>) => new Set([...a, ...b]);
 
-export function pluginProvider(served: Served, version: string): Provider {
+export function pluginProvider(served: Served, version: string): PluginProvider {
   const of = (urn: string) => {
     const type = typeOfUrn(urn);
     const p = served[type as ResourceType];
@@ -52,11 +61,11 @@ export function pluginProvider(served: Served, version: string): Provider {
       const r = await of(urn).create(i.plain);
       return { id: r.id, outs: wrapProps(r.outs ?? {}, i.secretKeys) };
     },
-    async read(id, urn, props) {
+    async read(id: string, urn: string, props: Record<string, unknown>, inputs: Record<string, unknown> = {}) {
       const p = of(urn);
       const s = unwrapProps(props);
       if (!p.read) return { id, props: wrapProps(lean(s.plain), s.secretKeys) };
-      const r = await p.read(id, lean(s.plain));
+      const r = await p.read(id, lean(s.plain), lean(unwrapProps(inputs).plain));
       return { id: r.id ?? id, props: wrapProps(r.props ?? {}, s.secretKeys) };
     },
     async update(id, urn, olds, news) {

@@ -16,7 +16,7 @@ import { recipeNames, StepRecipe, stepScripts } from "../model/stepRecipes";
 import type { ServedProvider } from "./pluginProvider";
 import { resourceTypes, withLegacyAlias } from "./resourceTypes";
 import { runShared } from "./sshSession";
-import { sameTarget, SshTarget, sshTargetFailures } from "./sshTarget";
+import { SshTarget, sshTargetFailures } from "./sshTarget";
 
 /** The engine type of every RemoteCommand (what the policy pack looks for). */
 export const remoteCommandType = resourceTypes.remoteCommand;
@@ -38,14 +38,21 @@ export interface RemoteCommandInputs {
   /** Updates of steps in the same group run one at a time (engine restarts, board by board). */
   serial?: string;
 }
-/** What only the diff compares is kept as a digest: the script a step ran, its stdin (a secret) and its triggers. */
-interface Digests { create: string; stdin?: string; triggers?: string }
 /**
- * What the state keeps of a step: what a read (probe) and a delete (the undo) need to reach the
- * board, the digests, and what the board answered. State written before 0.2 kept the scripts.
+ * What only the diff compares, as digests: the scripts a step ran (its converge script, its undo, its probe and
+ * expected facts), its stdin (a secret), its triggers and the SSH target it ran on (address, user, host key). State
+ * keeps one digest of them all (`applied`): any of them changing re-runs the step, whichever it is.
  */
-type RemoteCommandState = Omit<RemoteCommandInputs, "create" | "stdin" | "triggers" | "triggersDigest"> & {
-  digests?: Digests; create?: string; stdin?: string; triggers?: unknown[]; stdout?: string; stderr?: string; observed?: Record<string, string>;
+interface Digests { create: string; stdin?: string; triggers?: string; delete?: string; probe?: string; expect?: string; target?: string }
+/**
+ * What the state keeps of a step besides the inputs the engine keeps: the applied digest, what the board answered and, for
+ * a step with an undo, what the delete needs (its recipe or undo, and the connection: a delete gets the outputs
+ * alone). A read gets the step's inputs (readWithInputs.ts), so the probe and connection stay there. Older state kept
+ * the recipe and connection of every step (and, before recipes, the scripts).
+ */
+type RemoteCommandState = Omit<RemoteCommandInputs, "create" | "stdin" | "triggers" | "triggersDigest" | "connection"> & {
+  connection?: SshTarget; applied?: string; digests?: Partial<Digests>; create?: string; stdin?: string; triggers?: unknown[]; stdout?: string; stderr?: string;
+  observed?: Record<string, string>;
 };
 
 const sha = (v: unknown) => createHash("sha256").update(typeof v === "string" ? v : JSON.stringify(v)).digest("hex");
@@ -58,19 +65,37 @@ export function scriptsOf(i: Pick<RemoteCommandInputs, "recipe" | "create" | "de
   return { create: i.create ?? "", delete: i.delete, probe: i.probe, expect: i.expect };
 }
 
-const digestsOf = (i: Partial<RemoteCommandInputs>): Digests => {
+const optional = (k: keyof Digests, v: unknown) => (v === undefined ? {} : { [k]: sha(canonicalJson(v)) });
+/** Where a step runs, as the diff compares it: a new address, user or pinned host key re-runs it; a rotated private key does not. */
+const targetDigest = (t: SshTarget | undefined) => sha(canonicalJson(t ? [t.host, t.port, t.user, t.hostKey] : null));
+
+function digestsOf(i: Partial<RemoteCommandInputs>): Digests {
   const triggers = i.triggersDigest ?? (i.triggers !== undefined ? triggersDigest(i.triggers) : undefined);
-  return { create: sha(scriptsOf(i).create), ...(i.stdin !== undefined ? { stdin: sha(i.stdin) } : {}), ...(triggers !== undefined ? { triggers } : {}) };
-};
-const digestKeys = ["create", "stdin", "triggers"] as const;
-const keptKeys = ["delete", "probe", "expect"] as const;
-const same = (a: unknown, b: unknown) => canonicalJson(a ?? null) === canonicalJson(b ?? null);
+  const scripts = scriptsOf(i);
+  return {
+    create: sha(scripts.create), ...(i.stdin !== undefined ? { stdin: sha(i.stdin) } : {}), ...(triggers !== undefined ? { triggers } : {}),
+    ...optional("delete", scripts.delete), ...optional("probe", scripts.probe), ...optional("expect", scripts.expect), target: targetDigest(i.connection),
+  };
+}
+/** 64 bits of the digests: enough to tell one applied step from another. */
+const appliedDigest = (d: Digests) => sha(canonicalJson(d)).slice(0, 16);
+/**
+ * The applied digest a step's state stands for. Older state kept digests of the converge script, stdin and triggers
+ * beside the recipe (or scripts) and connection themselves: the same digest is taken of those.
+ */
+function appliedOf(olds: RemoteCommandState): string {
+  if (typeof olds.applied === "string") return olds.applied;
+  return appliedDigest({ ...digestsOf(olds as RemoteCommandInputs), ...olds.digests });
+}
 
 /** The state of a step that ran (or, on an upgrade, of one that ran before): never the script itself. */
 export function commandState(i: RemoteCommandInputs, out: { stdout?: string; stderr?: string }, observed?: Record<string, string>): RemoteCommandState {
-  const { create: _create, stdin: _stdin, triggers: _triggers, triggersDigest: _digest, ...kept } = i;
+  const undo = scriptsOf(i).delete !== undefined;
+  // What the undo needs, only for a step that has one: the recipe it is rendered from (or its text) and the board.
+  const forDelete = !undo ? {} : { connection: i.connection, ...(i.recipe ? { recipe: i.recipe } : { delete: i.delete }) };
   // The engine's struct encoding refuses undefined values.
-  return { ...kept, digests: digestsOf(i), ...(out.stdout !== undefined ? { stdout: out.stdout } : {}),
+  return { ...(i.what !== undefined ? { what: i.what } : {}), ...(i.serial !== undefined ? { serial: i.serial } : {}), ...forDelete,
+    applied: appliedDigest(digestsOf(i)), ...(out.stdout !== undefined ? { stdout: out.stdout } : {}),
     ...(out.stderr !== undefined ? { stderr: out.stderr } : {}), ...(observed ? { observed } : {}) };
 }
 
@@ -121,18 +146,15 @@ export const remoteCommandProvider: ServedProvider = {
     return { inputs: news, failures };
   },
   async diff(_id: string, olds: RemoteCommandState, news: RemoteCommandInputs) {
-    const was = olds.digests ?? digestsOf(olds as RemoteCommandInputs);
-    const now = digestsOf(news);
-    const [before, after] = [scriptsOf(olds), scriptsOf(news)];
-    const changed = [...digestKeys.filter((k) => was[k] !== now[k]), ...keptKeys.filter((k) => !same(before[k], after[k]))];
-    const moved = !sameTarget(olds.connection, news.connection);
+    const after = scriptsOf(news);
+    const changed = appliedOf(olds) !== appliedDigest(digestsOf(news));
     const drift = driftedFacts(olds.observed, after.expect);
     for (const f of drift) {
       // Facts are states and digests, never secrets: safe to print.
       console.error(`drift: board ${news.connection.board}: ${news.what ?? "step"}: `
         + `field ${f} is ${olds.observed?.[f] ?? "absent"}, wanted ${after.expect?.[f]}`);
     }
-    const changes = changed.length > 0 || moved || drift.length > 0;
+    const changes = changed || drift.length > 0;
     return { changes, replaces: [], deleteBeforeReplace: false };
   },
   async create(inputs: RemoteCommandInputs) {
@@ -150,13 +172,19 @@ export const remoteCommandProvider: ServedProvider = {
   restate(olds: RemoteCommandState, news: RemoteCommandInputs) {
     return commandState(news, olds, olds.observed);
   },
-  async read(id: string, props: RemoteCommandState) {
-    const observed = await probe(props);
-    return { id, props: observed ? { ...props, observed } : props };
+  async read(id: string, props: RemoteCommandState, inputs?: RemoteCommandInputs) {
+    // The probe and the board are the last inputs; an older state has them in its outputs too.
+    if (!inputs?.connection) {
+      const observed = await probe(props as RemoteCommandInputs);
+      return { id, props: observed ? { ...props, observed } : props };
+    }
+    // Written back in this version's shape (older state shrinks on its first refresh), with the digests of what ran.
+    const observed = (await probe(inputs)) ?? props.observed;
+    return { id, props: { ...commandState(inputs, props, observed), applied: appliedOf(props) } };
   },
   async delete(_id: string, props: RemoteCommandState) {
     const undo = scriptsOf(props).delete;
-    if (undo) await runShared(props.connection, undo);
+    if (undo && props.connection) await runShared(props.connection, undo);
   },
 };
 
@@ -180,12 +208,13 @@ export class RemoteCommand extends pulumi.CustomResource {
   declare public readonly stderr: pulumi.Output<string>;
   constructor(name: string, args: RemoteCommandArgs, opts?: pulumi.CustomResourceOptions) {
     const { secretStdout, triggers, ...inputs } = args;
-    const secrets = ["connection", "stdin", "digests", ...(secretStdout ? ["stdout", "stderr"] : [])];
+    // The applied digest covers the stdin's: secret with it, as a digest of a weak secret could be guessed.
+    const secrets = ["connection", "stdin", ...(args.stdin !== undefined ? ["applied"] : []), ...(secretStdout ? ["stdout", "stderr"] : [])];
     super(resourceTypes.remoteCommand, name, {
       ...inputs, connection: pulumi.secret(inputs.connection),
       // Only their digest: a trigger is often a whole spec or a token, which state need not hold.
       ...(triggers ? { triggersDigest: pulumi.all(triggers).apply((t) => triggersDigest(t)) } : {}),
-      stdout: undefined, stderr: undefined, observed: undefined, digests: undefined,
+      stdout: undefined, stderr: undefined, observed: undefined, applied: undefined,
     }, withLegacyAlias("remoteCommand", opts, secrets));
   }
 }

@@ -23,6 +23,7 @@ import {
 } from "./serviceState";
 import { runShared } from "./sshSession";
 import { sameTarget, SshTarget, sshTargetFailures } from "./sshTarget";
+import { changedFields, FieldDigests, fieldDigests } from "./fieldDigests";
 
 /** The engine types of the rolled sets (what the policy pack looks for). */
 export const rollTypes: string[] = [resourceTypes.cassandraRoll, resourceTypes.kafkaRoll];
@@ -51,24 +52,33 @@ export interface ServiceRollInputs {
   rebalance?: string[];
 }
 /**
- * What the state keeps of a roll: what its read, diff and delete need (the applied specs, the nodes and how to reach
- * them) and, per service, what the swarm answered. Join specs, markers and the membership context are inputs only:
- * the engine keeps the last run's inputs, which is where check compares memberships. State written by 0.2 kept all.
+ * What the state keeps of a roll besides the inputs the engine keeps: what its diff, update and delete need (the
+ * nodes and how to reach them, each applied spec's field digests) and, per service, what the swarm answered. The
+ * specs themselves are inputs, which read gets (readWithInputs.ts); so are join configs, markers and the membership
+ * context, which check compares with the last run's. Older state (before read got its inputs) kept the specs and the secret env too.
  */
-type ServiceRollState = Pick<ServiceRollInputs, "manager" | "system" | "nodes" | "specs" | "connections" | "secretEnv" | "timeoutSeconds">
-  & { observed?: Record<string, RecordedService> };
+type ServiceRollState = Pick<ServiceRollInputs, "manager" | "system" | "nodes" | "connections" | "timeoutSeconds">
+  & { fields?: Record<string, FieldDigests>; observed?: Record<string, RecordedService>; specs?: Record<string, Spec>; secretEnv?: Record<string, string> };
 
-function rollState(i: ServiceRollState, observed: Record<string, RecordedService>): ServiceRollState {
-  const { manager, system, nodes, specs, connections, secretEnv, timeoutSeconds } = i;
-  return { manager, system, nodes, specs, connections, ...(secretEnv ? { secretEnv } : {}), timeoutSeconds, observed };
+function rollState(i: Pick<ServiceRollInputs, "manager" | "system" | "nodes" | "connections" | "timeoutSeconds" | "specs">,
+  observed: Record<string, RecordedService>): ServiceRollState {
+  const { manager, system, nodes, specs, connections, timeoutSeconds } = i;
+  const fields = Object.fromEntries(Object.entries(specs).map(([name, spec]) => [name, fieldDigests(spec)]));
+  return { manager, system, nodes, fields, connections, timeoutSeconds, observed };
 }
+/** Each service's last applied spec as field digests (older state kept the specs themselves). */
+const appliedFields = (olds: ServiceRollState): Record<string, FieldDigests> =>
+  olds.fields ?? Object.fromEntries(Object.entries(olds.specs ?? {}).map(([name, spec]) => [name, fieldDigests(spec)]));
+/** What a recorded service departs from; only older state, which kept the live spec, needs the applied one. */
+const appliedSpec = (olds: ServiceRollState, name: string): Spec => olds.specs?.[name] ?? { Name: name };
 const recordAll = (live: Record<string, ObservedService | RecordedService>, specs: Record<string, Spec>) =>
-  Object.fromEntries(Object.entries(live).map(([name, o]) => [name, recordService(o, specs[name])]));
+  Object.fromEntries(Object.entries(live).map(([name, o]) => [name, recordService(o, specs[name] ?? { Name: name })]));
 
 const log = (line: string) => console.error(line);
 const pollMs = 3000;
 
-const applied = (i: Pick<ServiceRollInputs, "specs" | "secretEnv">): Record<string, RecordedService> =>
+/** Each service as taken to be right after it was applied (by name: specs or their digests). */
+const applied = (i: { specs: Record<string, unknown>; secretEnv?: Record<string, string> }): Record<string, RecordedService> =>
   Object.fromEntries(Object.keys(i.specs).map((name) => [name, appliedRecord(i.secretEnv)]));
 
 async function observeAll(i: Pick<ServiceRollInputs, "manager" | "specs" | "secretEnv">): Promise<Record<string, ObservedService>> {
@@ -251,20 +261,21 @@ export const serviceRollProvider: ServedProvider = {
     return { inputs: news, failures };
   },
   async diff(_id: string, olds: ServiceRollState, news: ServiceRollInputs) {
-    const live = olds.observed ?? applied(olds);
+    const fields = appliedFields(olds);
+    const live = olds.observed ?? applied({ specs: fields, secretEnv: olds.secretEnv });
     const lines: string[] = [];
     for (const n of news.nodes) {
-      const was = olds.specs[n.service];
+      const was = fields[n.service];
       const o = live[n.service];
       if (!was) { lines.push(`${n.service}: new node`); continue; }
-      for (const f of differingPaths(was, news.specs[n.service])) lines.push(`${n.service}: field ${f} changes`);
-      const drift = o ? recordedDrift(o, was) : undefined;
+      for (const f of changedFields(was, fieldDigests(news.specs[n.service]))) lines.push(`${n.service}: field ${f} changes`);
+      const drift = o ? recordedDrift(o, appliedSpec(olds, n.service)) : undefined;
       if (!drift) { lines.push(`drift: ${n.service}: service missing`); continue; }
       for (const f of drift) lines.push(`drift: ${n.service}: field ${f} differs from what deskcluster applied`);
       if (!o.running) lines.push(`drift: ${n.service}: field tasks: not running`);
     }
     const digest = news.secretEnv && typeof news.secretEnv === "object" ? digestEnv(news.secretEnv) : undefined;
-    const present = Object.entries(live).filter(([name, o]) => olds.specs[name] && recordedDrift(o, olds.specs[name]));
+    const present = Object.entries(live).filter(([name, o]) => fields[name] && recordedDrift(o, appliedSpec(olds, name)));
     if (present.some(([, o]) => o.secretDigest !== digest)) lines.push("drift: field secretEnv differs (values not shown)");
     for (const n of olds.nodes.filter((x) => !news.specs[x.service])) lines.push(`${n.service}: leaves the inventory`);
     for (const l of lines) log(`${l.startsWith("drift") ? "" : "change: "}roll ${news.system}: ${l}`);
@@ -283,14 +294,18 @@ export const serviceRollProvider: ServedProvider = {
     return { outs: rollState(news, await roll(news, olds)) };
   },
   restate(olds: ServiceRollState, news: ServiceRollInputs) {
-    return rollState(news, olds.observed ? recordAll(olds.observed, olds.specs) : applied(news));
+    return rollState(news, olds.observed ? recordAll(olds.observed, olds.specs ?? news.specs) : applied(news));
   },
-  async read(id: string, props: ServiceRollState) {
-    return { id, props: rollState(props, recordAll(await observeAll(props), props.specs)) };
+  async read(id: string, props: ServiceRollState, inputs?: Partial<ServiceRollInputs>) {
+    // What was applied is the last inputs; older state has the specs in its outputs too.
+    const specs = inputs?.specs ?? props.specs;
+    if (!specs) throw new Error(`roll ${props.system}: read without its applied specs (no inputs from the engine)`);
+    const live = await observeAll({ manager: props.manager, specs, secretEnv: inputs?.secretEnv ?? props.secretEnv });
+    return { id, props: rollState({ ...props, specs }, recordAll(live, specs)) };
   },
-  async delete(_id: string, props: ServiceRollInputs) {
+  async delete(_id: string, props: ServiceRollState) {
     await withDocker(props.manager, async (d) => {
-      for (const name of Object.keys(props.specs)) await removeService(d, name);
+      for (const name of Object.keys(appliedFields(props))) await removeService(d, name);
     });
   },
 };
@@ -310,13 +325,14 @@ export interface ServiceRollArgs {
 }
 
 export class ServiceRoll extends pulumi.CustomResource {
-  declare public readonly specs: pulumi.Output<Record<string, Spec>>;
+  /** Each applied spec's field digests: what a step that must follow a roll triggers on. */
+  declare public readonly fields: pulumi.Output<Record<string, FieldDigests>>;
   constructor(name: string, args: ServiceRollArgs, opts?: pulumi.CustomResourceOptions) {
     const kind = args.system === "cassandra" ? "cassandraRoll" : "kafkaRoll";
     super(resourceTypes[kind], name, {
       manager: pulumi.secret(args.manager), system: args.system, nodes: args.nodes, specs: args.specs,
       connections: pulumi.secret(args.connections), secretEnv: args.secretEnv === undefined ? undefined : pulumi.secret(args.secretEnv),
-      timeoutSeconds: args.timeoutSeconds ?? 900, membership: args.membership, observed: undefined,
+      timeoutSeconds: args.timeoutSeconds ?? 900, membership: args.membership, observed: undefined, fields: undefined,
       joinConfigs: args.joinConfigs, markers: args.markers, rebalance: args.rebalance,
     }, withLegacyAlias(kind, opts, ["manager", "connections", "secretEnv"]));
   }

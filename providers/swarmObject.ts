@@ -7,10 +7,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { isNotFound, withDocker } from "./dockerOverSsh";
 import { createHash } from "node:crypto";
 import { canonicalJson } from "../model/canonicalJson";
-import { appliedRecord, applyService, differingPaths, digestEnv, observeService, RecordedService, recordedDrift, recordService } from "./serviceState";
+import { appliedRecord, applyService, digestEnv, observeService, RecordedService, recordedDrift, recordService } from "./serviceState";
 import type { ServedProvider } from "./pluginProvider";
 import { ResourceKind, resourceTypes, withLegacyAlias } from "./resourceTypes";
 import { SshTarget, sshTargetFailures } from "./sshTarget";
+import { changedFields, FieldDigests, fieldDigests } from "./fieldDigests";
 
 export type SwarmObjectKind = "service" | "config" | "secret" | "network";
 const kindOf = (kind: SwarmObjectKind) => `swarm${kind[0].toUpperCase()}${kind.slice(1)}` as ResourceKind;
@@ -30,11 +31,14 @@ export interface SwarmObjectInputs {
 const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /**
- * What the state keeps. A service: its applied spec (the diff names changed fields) and what the swarm answered. An
- * immutable object: its name and a digest of its spec, which is all its diff compares (its data stays out of state).
- * State written by 0.2 kept every object's spec.
+ * What the state keeps besides the inputs the engine keeps: a service's name, its applied spec's field digests (the
+ * diff names changed fields) and what the swarm answered; an immutable object's name and its spec's digest. The
+ * specs themselves are inputs, which read gets (readWithInputs.ts). Older state (before read got its inputs) kept
+ * the spec, and a service's secret env, in the outputs too.
  */
-type SwarmObjectState = Omit<SwarmObjectInputs, "spec"> & { spec?: SwarmObjectInputs["spec"]; name?: string; specDigest?: string; observed?: RecordedService };
+type SwarmObjectState = Omit<SwarmObjectInputs, "spec" | "secretEnv"> & {
+  name?: string; fields?: FieldDigests; specDigest?: string; observed?: RecordedService; spec?: SwarmObjectInputs["spec"]; secretEnv?: Record<string, string>;
+};
 type Docker = Parameters<Parameters<typeof withDocker>[1]>[0];
 
 const handle = (d: Docker, kind: SwarmObjectKind, id: string) =>
@@ -53,10 +57,14 @@ const specDigest = (spec: unknown) => createHash("sha256").update(canonicalJson(
 
 /** The state of an object as applied (or, on an upgrade, as an older version recorded it). */
 export function objectState(i: SwarmObjectInputs, observed?: RecordedService): SwarmObjectState {
-  if (i.kind === "service") return { ...i, observed: observed ?? appliedRecord(i.secretEnv) };
-  const { spec, ...rest } = i;
+  const { spec, secretEnv, ...rest } = i;
+  if (i.kind === "service") return { ...rest, name: spec.Name, fields: fieldDigests(spec), observed: observed ?? appliedRecord(secretEnv) };
   return { ...rest, name: spec.Name, specDigest: specDigest(spec) };
 }
+/** A service's last applied spec, as field digests (older state kept the spec itself). */
+const appliedFields = (olds: SwarmObjectState): FieldDigests => olds.fields ?? fieldDigests(olds.spec);
+/** What a recorded service departs from; only older state, which kept the live spec, needs the applied one. */
+const noSpec = { Name: "" };
 
 export const swarmObjectProvider: ServedProvider = {
   async check(_olds: SwarmObjectInputs, news: SwarmObjectInputs) {
@@ -74,19 +82,19 @@ export const swarmObjectProvider: ServedProvider = {
         deleteBeforeReplace: news.kind === "network" || news.kind === "secret",
       };
     }
-    const applied = olds.spec!;
     const live = olds.observed ?? appliedRecord(olds.secretEnv);
-    const name = news.spec?.Name ?? applied.Name;
+    const appliedName = olds.name ?? olds.spec?.Name;
+    const name = news.spec?.Name ?? appliedName;
     // Intended changes (program) and drift (live differs from what was last applied), each by field.
-    const intended = differingPaths(applied, news.spec);
-    const liveDrift = recordedDrift(live, applied);
+    const intended = news.spec === (unknown as never) ? [] : changedFields(appliedFields(olds), fieldDigests(news.spec));
+    const liveDrift = recordedDrift(live, olds.spec ?? noSpec);
     const drift = liveDrift ?? ["(service missing)"];
     const secretMoved = live.secretDigest !== (news.secretEnv ? digestEnv(news.secretEnv) : undefined) && news.secretEnv !== (unknown as never);
     for (const f of drift) console.error(`drift: service ${name}: field ${f} differs from what deskcluster applied`);
     if (secretMoved) console.error(`drift: service ${name}: field secretEnv differs (values not shown)`);
     if (liveDrift && !live.running) console.error(`drift: service ${name}: field tasks: not running`);
-    const changes = intended.length > 0 || drift.length > 0 || secretMoved || !live.running || rekeyed;
-    return { changes, replaces: applied.Name !== news.spec?.Name && news.spec !== (unknown as never) ? ["spec.Name"] : [], deleteBeforeReplace: false };
+    const changes = intended.length > 0 || news.spec === (unknown as never) || drift.length > 0 || secretMoved || !live.running || rekeyed;
+    return { changes, replaces: appliedName !== news.spec?.Name && news.spec !== (unknown as never) ? ["spec.Name"] : [], deleteBeforeReplace: false };
   },
   async create(inputs: SwarmObjectInputs) {
     const id = await createObject(inputs);
@@ -96,7 +104,7 @@ export const swarmObjectProvider: ServedProvider = {
     // Configs, secrets and networks are immutable: an update only records new keys or provider code.
     if (news.kind !== "service") return { outs: objectState(news) };
     // Services converge in place; a task that does not run gets a forced restart.
-    const restart = olds.observed?.running === false && recordedDrift(olds.observed, olds.spec!) !== undefined;
+    const restart = olds.observed?.running === false && recordedDrift(olds.observed, olds.spec ?? noSpec) !== undefined;
     await withDocker(news.manager, (d) => applyService(d, news.spec, news.secretEnv, restart));
     return { outs: objectState(news) };
   },
@@ -112,12 +120,14 @@ export const swarmObjectProvider: ServedProvider = {
       }
     });
   },
-  async read(id: string, props: SwarmObjectState) {
+  async read(id: string, props: SwarmObjectState, inputs?: Partial<SwarmObjectInputs>) {
     return withDocker(props.manager, async (d) => {
       if (props.kind === "service") {
-        const applied = props.spec!;
-        const observed = recordService(await observeService(d, applied, Object.keys(props.secretEnv ?? {})), applied);
-        return { id, props: { ...props, observed } };
+        // What was applied is the last inputs; older state has it in its outputs too.
+        const applied = inputs?.spec ?? props.spec;
+        if (!applied) throw new Error(`service ${props.name ?? id}: read without its applied spec (no inputs from the engine)`);
+        const observed = recordService(await observeService(d, applied, Object.keys(inputs?.secretEnv ?? props.secretEnv ?? {})), applied);
+        return { id, props: { ...objectState({ ...props, spec: applied } as SwarmObjectInputs, observed) } };
       }
       try {
         await handle(d, props.kind, id).inspect();
@@ -141,13 +151,14 @@ export interface SwarmObjectArgs {
 
 export class SwarmObject extends pulumi.CustomResource {
   declare public readonly kind: pulumi.Output<SwarmObjectKind>;
-  declare public readonly spec: pulumi.Output<Record<string, unknown>>;
+  /** The applied spec's field digests (services): what a step that must follow a change of this service triggers on. */
+  declare public readonly fields: pulumi.Output<FieldDigests>;
   constructor(name: string, args: SwarmObjectArgs, opts?: pulumi.CustomResourceOptions) {
     const secretSpec = args.secretSpec || args.kind === "secret";
-    const secrets = ["manager", "secretEnv", ...(secretSpec ? ["spec", "specDigest"] : [])];
+    const secrets = ["manager", "secretEnv", ...(secretSpec ? ["spec", "specDigest", "fields"] : [])];
     const secretEnv = args.secretEnv === undefined ? undefined : pulumi.secret(args.secretEnv);
     const spec = secretSpec ? pulumi.secret(args.spec) : args.spec;
-    super(swarmObjectType(args.kind), name, { manager: pulumi.secret(args.manager), kind: args.kind, spec, secretEnv, observed: undefined },
+    super(swarmObjectType(args.kind), name, { manager: pulumi.secret(args.manager), kind: args.kind, spec, secretEnv, observed: undefined, fields: undefined },
       withLegacyAlias(kindOf(args.kind), opts, secrets));
   }
 }

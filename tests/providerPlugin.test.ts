@@ -79,15 +79,25 @@ describe("provider plugin", () => {
     assert.equal(d.changes, false, "lean state with the same inputs has no diff");
   });
 
-  it("keeps a step's state lean: digests of its script, stdin and triggers, not the text; what read and delete need", async () => {
+  it("keeps a step's state lean: one digest of its scripts, stdin, triggers and target, not the text; what delete needs", async () => {
     const create = "apt-get install -y docker.io\n".repeat(40);
     const inputs = { connection, what: "docker", create, stdin: "SWMTKN-secret", delete: "true", probe: "echo {}" };
     const state = commandState(inputs, { stdout: "ok", stderr: "" });
     const text = JSON.stringify(state);
     assert.ok(!text.includes("apt-get") && !text.includes("SWMTKN-secret"), "neither the script nor the stdin is stored");
     assert.ok(text.length < inputs.create.length, `state of ${text.length} bytes for a ${inputs.create.length}-byte script`);
+    // The undo and its board stay for the delete (which gets the outputs alone); the probe is an input, which read gets.
     assert.equal(state.delete, "true");
-    assert.equal(state.probe, "echo {}");
+    assert.deepEqual(state.connection, connection);
+    assert.equal(state.probe, undefined);
+    const noUndo = commandState({ ...inputs, delete: undefined }, { stdout: "ok" });
+    assert.deepEqual(Object.keys(noUndo).sort(), ["applied", "stdout", "what"], "a step without an undo keeps no connection");
+    assert.equal((await remoteCommandProvider.diff!("c1", noUndo, { ...inputs, delete: undefined })).changes, false);
+    assert.equal((await remoteCommandProvider.diff!("c1", noUndo, { ...inputs, delete: undefined, probe: "echo '{}'" })).changes, true, "a new probe");
+    const moved = { ...inputs, delete: undefined, connection: { ...connection, hostKey: "ssh-ed25519 BBBB" } };
+    assert.equal((await remoteCommandProvider.diff!("c1", noUndo, moved)).changes, true, "a reflashed board's new host key re-runs the step");
+    const rotated = { ...inputs, delete: undefined, connection: { ...connection, privateKey: "OTHER" } };
+    assert.equal((await remoteCommandProvider.diff!("c1", noUndo, rotated)).changes, false, "a rotated private key changes nothing");
     const diff = (olds: object, news: object) => remoteCommandProvider.diff!("c1", olds, news);
     assert.equal((await diff(state, inputs)).changes, false);
     assert.equal((await diff(state, { ...inputs, create: `${inputs.create}echo more\n` })).changes, true, "a changed script re-runs");

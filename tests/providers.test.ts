@@ -39,11 +39,28 @@ describe("providers (day 2, no board)", () => {
 
   it("reads the board: drift is a fact that differs from the expected one, named by field", async () => {
     require("node:fs").writeFileSync(state, "edited by hand");
-    const read = await remoteCommandProvider.read!("id", { ...step(), observed: { file: "converged" } });
+    const read = await remoteCommandProvider.read!("id", { ...commandState(step(), {}), observed: { file: "converged" } }, step());
     assert.deepEqual(read.props.observed, { file: "edited by hand" });
     assert.deepEqual(driftedFacts(read.props.observed, step().expect), ["file"]);
     const d = await remoteCommandProvider.diff!("id", read.props, step());
     assert.deepEqual([d.changes, d.replaces], [true, []]);
+  });
+
+  it("a refresh rewrites an older state (probe and connection in its outputs) in the lean shape, keeping the digests of what ran", async () => {
+    require("node:fs").writeFileSync(state, "converged");
+    const lean = commandState(step(), {});
+    // As the last version wrote it: a digest of the converge script beside the probe, undo and connection themselves.
+    const olderDigests = { create: require("node:crypto").createHash("sha256").update(step().create).digest("hex") };
+    const older = { ...step(), create: undefined, digests: olderDigests, observed: { file: "converged" } };
+    assert.equal((await remoteCommandProvider.diff!("id", older, step())).changes, false, "an upgrade changes nothing");
+    const read = await remoteCommandProvider.read!("id", older, step());
+    assert.equal(read.props.probe, undefined, "the probe is an input");
+    assert.equal(read.props.applied, lean.applied);
+    assert.equal(read.props.digests, undefined);
+    assert.deepEqual(read.props.observed, { file: "converged" });
+    assert.equal((await remoteCommandProvider.diff!("id", read.props, step())).changes, false);
+    // A read without inputs (state the engine never had inputs for) probes from the outputs.
+    assert.deepEqual((await remoteCommandProvider.read!("id", older)).props.observed, { file: "converged" });
   });
 
   it("updates in place: the converge script runs again, the undo does not", async () => {
@@ -127,10 +144,10 @@ describe("swarm providers: the live spec in the desired shape", () => {
     const recipe: StepRecipe = { name: "swarm-node", node: "lab2", role: "worker", labels: { "deskcluster.rack": "r1" } };
     const scripts = stepScripts(recipe);
     const kept = commandState({ connection: manager, recipe }, {});
-    assert.deepEqual(Object.keys(kept).sort(), ["connection", "digests", "recipe"]);
+    assert.deepEqual(Object.keys(kept).sort(), ["applied", "connection", "recipe"], "an undo step keeps what its delete needs");
     assert.ok(!JSON.stringify(kept).includes("docker node"), "no script text in state");
     const asText = commandState({ connection: manager, ...scripts }, {});
-    assert.equal(asText.digests!.create, kept.digests!.create);
+    assert.equal(asText.applied, kept.applied);
     assert.equal((await remoteCommandProvider.diff!("id", asText, { connection: manager, recipe })).changes, false);
     assert.equal((await remoteCommandProvider.diff!("id", kept, { connection: manager, recipe })).changes, false);
     const relabelled: StepRecipe = { ...recipe, labels: { "deskcluster.rack": "r2" } };

@@ -9,7 +9,7 @@ import { serviceRollProvider } from "../providers/serviceRoll";
 import { withDocker } from "../providers/dockerOverSsh";
 import { digestEnv, observeService } from "../providers/serviceState";
 import { closeSharedSessions } from "../providers/sshSession";
-import { SwarmObjectKind, swarmObjectProvider } from "../providers/swarmObject";
+import { objectState, SwarmObjectKind, swarmObjectProvider } from "../providers/swarmObject";
 import { dialFast, FakeBoard, startFakeBoard } from "./fakeBoard";
 import { FakeEngine, ObjectKind } from "./fakeEngine";
 
@@ -40,9 +40,9 @@ describe("SwarmObject against a fake manager", () => {
     for (const [kind, spec] of specs) {
       const made = await swarmObjectProvider.create!(inputs(kind, spec));
       assert.equal(engine.object(kind, spec.Name)?.ID, made.id, kind);
-      assert.equal((await swarmObjectProvider.read!(made.id, made.outs)).id, made.id, `${kind} that exists reads as itself`);
+      assert.equal((await swarmObjectProvider.read!(made.id, made.outs, inputs(kind, spec))).id, made.id, `${kind} that exists reads as itself`);
       engine.remove(kind, made.id);
-      assert.equal((await swarmObjectProvider.read!(made.id, made.outs)).id, "", `${kind} removed by hand`);
+      assert.equal((await swarmObjectProvider.read!(made.id, made.outs, inputs(kind, spec))).id, "", `${kind} removed by hand`);
       await swarmObjectProvider.delete!(made.id, made.outs);
       const again = await swarmObjectProvider.create!(inputs(kind, spec));
       await swarmObjectProvider.delete!(again.id, again.outs);
@@ -64,7 +64,11 @@ describe("SwarmObject against a fake manager", () => {
     assert.deepEqual(live.Spec.TaskTemplate.ContainerSpec.Env, ["A=1", "CLUSTER_ID=s3cret"]);
     assert.equal(live.Spec.TaskTemplate.ContainerSpec.Configs[0].ConfigID, configId, "config named, id resolved");
     assert.deepEqual(live.Spec.TaskTemplate.Networks, [{ Target: "netHost" }], "the engine stores the network's id");
-    const read = await swarmObjectProvider.read!(id, made.outs);
+    // What was applied stays in the inputs the engine keeps: the outputs hold its field digests, no spec, no secret env.
+    assert.deepEqual(Object.keys(made.outs).sort(), ["fields", "kind", "manager", "name", "observed"]);
+    assert.equal(made.outs.fields["TaskTemplate.ContainerSpec.Image"].length, 16);
+    const read = await swarmObjectProvider.read!(id, made.outs, inputs("service", desired, secretEnv));
+    assert.deepEqual(Object.keys(read.props).sort(), ["fields", "kind", "manager", "name", "observed"]);
     assert.deepEqual(read.props.observed, { drift: [], running: true, secretDigest: digestEnv(secretEnv) });
     assert.ok(!JSON.stringify(read.props.observed).includes("s3cret"), "what the swarm answered holds no secret value");
     assert.equal((await swarmObjectProvider.diff!(id, read.props, inputs("service", desired, secretEnv))).changes, false);
@@ -73,7 +77,7 @@ describe("SwarmObject against a fake manager", () => {
   it("service drift: an env var added in the engine shows in read and diff; update converges in place", async () => {
     const edited = engine.edit("web", (s) => s.TaskTemplate.ContainerSpec.Env.push("DRIFT=1"));
     const version = edited.Version.Index;
-    const read = await swarmObjectProvider.read!(id, inputs("service", desired, secretEnv));
+    const read = await swarmObjectProvider.read!(id, objectState(inputs("service", desired, secretEnv)), inputs("service", desired, secretEnv));
     assert.deepEqual(read.props.observed.drift, ["TaskTemplate.ContainerSpec.Env"]);
     const d = await swarmObjectProvider.diff!(id, read.props, inputs("service", desired, secretEnv));
     assert.deepEqual([d.changes, d.replaces], [true, []]);
@@ -82,17 +86,30 @@ describe("SwarmObject against a fake manager", () => {
     assert.equal(live.ID, id, "updated in place, not recreated");
     assert.ok(live.Version.Index > version, `version ${live.Version.Index} after ${version}`);
     assert.deepEqual(live.Spec.TaskTemplate.ContainerSpec.Env, ["A=1", "CLUSTER_ID=s3cret"]);
-    const again = await swarmObjectProvider.read!(id, read.props);
+    const again = await swarmObjectProvider.read!(id, read.props, inputs("service", desired, secretEnv));
     assert.equal((await swarmObjectProvider.diff!(id, again.props, inputs("service", desired, secretEnv))).changes, false);
   });
 
+  it("service state written before read got its inputs (the spec and secret env in its outputs): same diff, read writes the lean shape", async () => {
+    const last = inputs("service", desired, secretEnv);
+    const older = { ...last, observed: { drift: [], running: true, secretDigest: digestEnv(secretEnv) } };
+    assert.equal((await swarmObjectProvider.diff!(id, older, last)).changes, false, "nothing to do for a desk that upgrades");
+    const changed = serviceSpec("web", ["A=2"], "nginx:1", [{ ConfigName: "web-conf", File: { Name: "/etc/web.conf" } }]);
+    assert.equal((await swarmObjectProvider.diff!(id, older, inputs("service", changed, secretEnv))).changes, true);
+    // A refresh of an older state (its outputs still hold the spec; read gets it from the inputs as well).
+    const read = await swarmObjectProvider.read!(id, older, last);
+    assert.deepEqual(Object.keys(read.props).sort(), ["fields", "kind", "manager", "name", "observed"]);
+    assert.equal((await swarmObjectProvider.diff!(id, read.props, last)).changes, false);
+    assert.equal((await swarmObjectProvider.diff!(id, read.props, inputs("service", changed, secretEnv))).changes, true);
+  });
+
   it("service whose task does not run: diff changes, update forces a new task; a healthy one keeps its task", async () => {
-    const healthy = await swarmObjectProvider.read!(id, inputs("service", desired, secretEnv));
+    const healthy = await swarmObjectProvider.read!(id, objectState(inputs("service", desired, secretEnv)), inputs("service", desired, secretEnv));
     const task = engine.service("web")!.task.ID;
     await swarmObjectProvider.update!(id, healthy.props, inputs("service", desired, secretEnv));
     assert.equal(engine.service("web")!.task.ID, task, "nothing wrong: no restart");
     engine.service("web")!.task.State = "failed";
-    const read = await swarmObjectProvider.read!(id, healthy.props);
+    const read = await swarmObjectProvider.read!(id, healthy.props, inputs("service", desired, secretEnv));
     assert.equal(read.props.observed.running, false);
     assert.equal((await swarmObjectProvider.diff!(id, read.props, inputs("service", desired, secretEnv))).changes, true);
     const force = engine.service("web")!.Spec.TaskTemplate.ForceUpdate;
@@ -104,22 +121,22 @@ describe("SwarmObject against a fake manager", () => {
   });
 
   it("service whose task the swarm is still starting: read waits for it, and is not drift once it runs", async () => {
-    const before = await swarmObjectProvider.read!(id, inputs("service", desired, secretEnv));
+    const before = await swarmObjectProvider.read!(id, objectState(inputs("service", desired, secretEnv)), inputs("service", desired, secretEnv));
     const live = engine.service("web")!;
     live.task.State = "starting";
     setTimeout(() => { live.task.State = "running"; }, 2500);
-    const read = await swarmObjectProvider.read!(id, before.props);
+    const read = await swarmObjectProvider.read!(id, before.props, inputs("service", desired, secretEnv));
     assert.equal(read.props.observed.running, true, "a task the swarm brought up is no reason for a forced restart");
     assert.equal((await swarmObjectProvider.diff!(id, read.props, inputs("service", desired, secretEnv))).changes, false);
   });
 
   it("service whose task the swarm has not put back yet (its board's engine restarted): read waits, not drift", async () => {
-    const before = await swarmObjectProvider.read!(id, inputs("service", desired, secretEnv));
+    const before = await swarmObjectProvider.read!(id, objectState(inputs("service", desired, secretEnv)), inputs("service", desired, secretEnv));
     const live = engine.service("web")!;
     live.task.State = "none";
     setTimeout(() => { live.task.State = "starting"; }, 2500);
     setTimeout(() => { live.task.State = "running"; }, 5000);
-    const read = await swarmObjectProvider.read!(id, before.props);
+    const read = await swarmObjectProvider.read!(id, before.props, inputs("service", desired, secretEnv));
     assert.equal(read.props.observed.running, true, "a task the swarm puts back is no reason for a forced restart");
     live.task.State = "none";
     const gone = await withDocker(lab1.target, (d) => observeService(d, desired, Object.keys(secretEnv), 1000));
@@ -184,12 +201,22 @@ describe("ServiceRoll (cassandra) against three fake boards", () => {
   });
 
   it("read finds each service's live spec in the desired shape, running, and keeps no copy; diff then sees no change", async () => {
-    const read = await serviceRollProvider.read!("cassandra-roll", state);
+    const read = await serviceRollProvider.read!("cassandra-roll", state, inputs(specsOf()));
     assert.deepEqual(read.props.observed, Object.fromEntries(nodes.map((n) => [n.service, { drift: [], running: true }])));
-    assert.deepEqual(Object.keys(read.props).sort(), ["connections", "manager", "nodes", "observed", "specs", "system", "timeoutSeconds"],
-      "join specs, markers and the membership context stay inputs only");
+    assert.deepEqual(Object.keys(read.props).sort(), ["connections", "fields", "manager", "nodes", "observed", "system", "timeoutSeconds"],
+      "specs, join configs, markers, the secret env and the membership context stay inputs only");
     assert.equal((await serviceRollProvider.diff!("cassandra-roll", read.props, inputs(specsOf()))).changes, false);
     state = read.props;
+  });
+
+  it("roll state written before read got its inputs (specs and secret env in its outputs): same diff, read writes the lean shape", async () => {
+    const last = inputs(specsOf());
+    const older = { ...last, observed: state.observed };
+    assert.equal((await serviceRollProvider.diff!("cassandra-roll", older, last)).changes, false, "nothing to do for a desk that upgrades");
+    assert.equal((await serviceRollProvider.diff!("cassandra-roll", older, inputs(specsOf({ lab2: ["SEEDS=10.0.0.1", "HEAP=2G"] })))).changes, true);
+    const read = await serviceRollProvider.read!("cassandra-roll", older, last);
+    assert.deepEqual(Object.keys(read.props).sort(), ["connections", "fields", "manager", "nodes", "observed", "system", "timeoutSeconds"]);
+    assert.equal((await serviceRollProvider.diff!("cassandra-roll", read.props, last)).changes, false);
   });
 
   it("update of one node's spec rolls only that node: drained before its new spec, a new task, checked as the others see it", async () => {

@@ -20,6 +20,8 @@ export interface StateFacts {
   liveSpecCopies: string[];
   /** Resources whose state holds a spec that is not the one they applied (Cassandra join specs, config data in outputs). */
   extraSpecs: string[];
+  /** Resources whose outputs copy what their inputs hold (specs, secret env, the recipe of a step with no undo): read gets the inputs. */
+  inputCopies: string[];
 }
 export interface UpgradeRecord { plan: PlanStep[]; before: BoardFacts; after: BoardFacts; stateBefore: StateFacts; stateAfter: StateFacts; upSeconds: number }
 
@@ -41,6 +43,8 @@ const hasAny = (o: Record<string, unknown> | undefined, keys: string[]) => !!o &
 // This release's types, and 0.1's dynamic ones (pulumi-nodejs:dynamic/deskcluster:SwarmService, ...).
 const isService = (t: string) => t === "deskcluster:swarm:Service" || t.endsWith("/deskcluster:SwarmService");
 const isConfig = (t: string) => t === "deskcluster:swarm:Config" || t.endsWith("/deskcluster:SwarmConfig");
+/** Steps whose delete runs an undo (swarm leave, node removal): their outputs keep what it needs. */
+const undoRecipes = ["swarm-member", "swarm-node"];
 const isRoll = (t: string) => /^deskcluster:roll:|\/deskcluster:(Cassandra|Kafka)Roll$/.test(t);
 
 function state(): StateFacts {
@@ -56,6 +60,8 @@ function state(): StateFacts {
       : isRoll(r.type) && observed(r).some((o) => hasAny(o as Record<string, unknown>, ["spec"]))).map(nameOf),
     extraSpecs: resources.filter((r) => hasAny(r.outputs, ["joinSpecs"]) || hasAny(r.inputs, ["joinSpecs"])
       || (isConfig(r.type) && hasAny(r.outputs, ["spec"]))).map(nameOf),
+    inputCopies: resources.filter((r) => hasAny(r.outputs, ["spec", "specs", "secretEnv"])
+      || (hasAny(r.outputs, ["recipe"]) && !undoRecipes.includes((r.outputs!.recipe as { name?: string }).name ?? ""))).map(nameOf),
   };
 }
 
