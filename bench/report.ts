@@ -19,7 +19,7 @@ export function machineLine(m: Machine): string {
 
 export function previewTable(previews: PreviewFigures[]): string {
   const rows = previews.map((p) => [
-    p.boards, p.ok ? "ok" : "FAILED", s1(p.seconds), s1(p.load), p.peak.rssMb, p.peak.pssMb, p.peak.processes,
+    p.boards, p.ok ? (p.retriedAfter ? "ok, rerun" : "ok") : "FAILED", s1(p.seconds), s1(p.load), p.peak.rssMb, p.peak.pssMb, p.peak.processes,
     p.plan?.resources ?? "-", p.plan?.edges ?? "-", p.plan ? s1(p.plan.jsonMb) : "-",
   ]);
   const main = table(["boards", "preview", "seconds", "load", "peak RSS MB", "peak PSS MB", "processes", "resources", "edges", "json MB"], rows);

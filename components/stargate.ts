@@ -37,7 +37,7 @@ export class Stargate extends pulumi.ComponentResource {
       const ready = new RemoteCommand(`${name}-${node.board}-ready`, {
         connection: args.boards[node.board].connection,
         create: httpWaitScript(`http://${node.address}:${stargatePorts.health}/checker/readiness`, `stargate coordinator on ${node.board}`),
-        triggers: [coordinator.id, coordinator.fields],
+        triggers: [coordinator.id, coordinator.desiredSpec],
       }, { parent: this, dependsOn: [coordinator] });
       pinnedService(`${name}-${node.board}-graphql`, {
         manager: args.swarm.manager, name: serviceName("stargate-graphql", node.board), board: node.board, image: sg.graphql.image,

@@ -153,6 +153,8 @@ export class SwarmObject extends pulumi.CustomResource {
   declare public readonly kind: pulumi.Output<SwarmObjectKind>;
   /** The applied spec's field digests (services): what a step that must follow a change of this service triggers on. */
   declare public readonly fields: pulumi.Output<FieldDigests>;
+  /** The spec this program asks for (not an output): what a step that follows this service can trigger on, known at preview. */
+  public readonly desiredSpec: pulumi.Input<Record<string, unknown>>;
   constructor(name: string, args: SwarmObjectArgs, opts?: pulumi.CustomResourceOptions) {
     const secretSpec = args.secretSpec || args.kind === "secret";
     const secrets = ["manager", "secretEnv", ...(secretSpec ? ["spec", "specDigest", "fields"] : [])];
@@ -160,5 +162,6 @@ export class SwarmObject extends pulumi.CustomResource {
     const spec = secretSpec ? pulumi.secret(args.spec) : args.spec;
     super(swarmObjectType(args.kind), name, { manager: pulumi.secret(args.manager), kind: args.kind, spec, secretEnv, observed: undefined, fields: undefined },
       withLegacyAlias(kindOf(args.kind), opts, secrets));
+    this.desiredSpec = spec;
   }
 }
