@@ -21,7 +21,8 @@ describe("field digests", () => {
   });
 
   it("a field added or removed changes; key order does not", () => {
-    const reordered = { TaskTemplate: { Resources: spec.TaskTemplate.Resources, ContainerSpec: spec.TaskTemplate.ContainerSpec }, Labels: spec.Labels, Name: spec.Name };
+    const task = { Resources: spec.TaskTemplate.Resources, ContainerSpec: spec.TaskTemplate.ContainerSpec };
+    const reordered = { TaskTemplate: task, Labels: spec.Labels, Name: spec.Name };
     assert.deepEqual(changedFields(fieldDigests(spec), fieldDigests(reordered)), []);
     const mode = { ...spec, Mode: { Global: {} } };
     assert.deepEqual(changedFields(fieldDigests(spec), fieldDigests(mode)), ["Mode.Global"]);
