@@ -63,7 +63,7 @@ export class GraphqlGateway extends pulumi.ComponentResource {
     this.ready = boards.map((b) => new RemoteCommand(`${name}-${b.name}-ready`, {
       connection: args.boards[b.name].connection,
       create: httpWaitScript(`http://${hostAddress(b)}:${port}/checker/readiness`, `graphql gateway on ${b.name}`),
-      triggers: [service.id, spec],
+      triggers: [service.id, service.desiredSpec],
     }, { parent: this, dependsOn: [service] }));
     this.graphqlUrls = gatewayUrls(inv);
     this.registerOutputs({ graphqlUrls: this.graphqlUrls });

@@ -325,7 +325,7 @@ export interface ServiceRollArgs {
 }
 
 export class ServiceRoll extends pulumi.CustomResource {
-  /** Each applied spec's field digests: what a step that must follow a roll triggers on. */
+  /** Each applied spec's field digests, as the state keeps them. */
   declare public readonly fields: pulumi.Output<Record<string, FieldDigests>>;
   constructor(name: string, args: ServiceRollArgs, opts?: pulumi.CustomResourceOptions) {
     const kind = args.system === "cassandra" ? "cassandraRoll" : "kafkaRoll";

@@ -61,10 +61,10 @@ export function objectState(i: SwarmObjectInputs, observed?: RecordedService): S
   if (i.kind === "service") return { ...rest, name: spec.Name, fields: fieldDigests(spec), observed: observed ?? appliedRecord(secretEnv) };
   return { ...rest, name: spec.Name, specDigest: specDigest(spec) };
 }
-/** A service's last applied spec, as field digests (older state kept the spec itself). */
-const appliedFields = (olds: SwarmObjectState): FieldDigests => olds.fields ?? fieldDigests(olds.spec);
 /** What a recorded service departs from; only older state, which kept the live spec, needs the applied one. */
 const noSpec = { Name: "" };
+/** A service's last applied spec, as field digests (older state kept the spec itself). */
+const appliedFields = (olds: SwarmObjectState): FieldDigests => olds.fields ?? fieldDigests(olds.spec);
 
 export const swarmObjectProvider: ServedProvider = {
   async check(_olds: SwarmObjectInputs, news: SwarmObjectInputs) {
@@ -127,7 +127,7 @@ export const swarmObjectProvider: ServedProvider = {
         const applied = inputs?.spec ?? props.spec;
         if (!applied) throw new Error(`service ${props.name ?? id}: read without its applied spec (no inputs from the engine)`);
         const observed = recordService(await observeService(d, applied, Object.keys(inputs?.secretEnv ?? props.secretEnv ?? {})), applied);
-        return { id, props: { ...objectState({ ...props, spec: applied } as SwarmObjectInputs, observed) } };
+        return { id, props: objectState({ ...props, spec: applied } as SwarmObjectInputs, observed) };
       }
       try {
         await handle(d, props.kind, id).inspect();
@@ -151,7 +151,7 @@ export interface SwarmObjectArgs {
 
 export class SwarmObject extends pulumi.CustomResource {
   declare public readonly kind: pulumi.Output<SwarmObjectKind>;
-  /** The applied spec's field digests (services): what a step that must follow a change of this service triggers on. */
+  /** The applied spec's field digests (services), as the state keeps them. */
   declare public readonly fields: pulumi.Output<FieldDigests>;
   /** The spec this program asks for (not an output): what a step that follows this service can trigger on, known at preview. */
   public readonly desiredSpec: pulumi.Input<Record<string, unknown>>;
