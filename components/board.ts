@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { BoardPlan, boardStep } from "../model/clusterPlan";
 import { RemoteCommand } from "../providers/remoteCommand";
-import { SshTarget } from "../providers/sshTarget";
+import { BoardAddress } from "../providers/sshTarget";
 import { boardConnection, SshCredentials } from "./connection";
 
 export interface BoardArgs {
@@ -15,7 +15,7 @@ export interface BoardArgs {
 export class Board extends pulumi.ComponentResource {
   public readonly name: string;
   public readonly address: string;
-  public readonly connection: pulumi.Output<SshTarget>;
+  public readonly connection: pulumi.Output<BoardAddress>;
   /** Resolves once Docker runs on the board with a working memory cgroup. */
   public readonly dockerReady: pulumi.Output<string>;
   /**

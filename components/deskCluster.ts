@@ -7,6 +7,7 @@ import { Inventory } from "../model/inventory";
 import { checkInventory } from "../model/rules";
 import { InventoryRules } from "../model/validateInventory";
 import { formatViolation } from "../model/violation";
+import { flatInput } from "../providers/flatProps";
 import { Board } from "./board";
 import { CassandraRing } from "./cassandraRing";
 import { GraphqlGateway } from "./graphqlGateway";
@@ -70,9 +71,9 @@ export class DeskCluster extends pulumi.ComponentResource {
         plan, boards: this.boards, swarm: this.swarm, ring: this.cassandra.readyResource, superuserPassword: args.cassandraSuperuserPassword,
       }, { parent: this });
     }
-    // The inventory is also an output: the policy pack checks the very data the graph came from.
+    // The inventory is also an output (one JSON string, flatProps.ts): the policy pack checks the very data the graph came from.
     this.registerOutputs({
-      inventory: args.inventory,
+      inventory: flatInput(args.inventory),
       cassandraContactPoints: this.cassandra.contactPoints,
       kafkaBootstrapServers: this.kafka.bootstrapServers,
       graphqlUrls: this.stargate?.graphqlUrls ?? [],

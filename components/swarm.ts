@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { SwarmPlan } from "../model/swarmPlan";
 import { swarmInitScript, swarmTokensScript } from "../model/swarmScripts";
 import { RemoteCommand } from "../providers/remoteCommand";
-import { SshTarget } from "../providers/sshTarget";
+import { BoardAddress } from "../providers/sshTarget";
 import { SwarmObject } from "../providers/swarmObject";
 import { Board } from "./board";
 
@@ -18,7 +18,7 @@ export interface SwarmArgs {
 
 export class Swarm extends pulumi.ComponentResource {
   /** The manager whose Docker API creates services, configs and networks. */
-  public readonly manager: pulumi.Output<SshTarget>;
+  public readonly manager: pulumi.Output<BoardAddress>;
   public readonly network: SwarmObject;
   public readonly networkName: string;
   /** Created once every node is in with its role and labels and the network exists: what services depend on. */

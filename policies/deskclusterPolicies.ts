@@ -12,6 +12,7 @@ import { checkVersions } from "../model/rules/versions";
 import { checkWiredEthernet } from "../model/rules/wiredEthernet";
 import { specMemoryMb } from "../model/swarmServiceSpec";
 import { formatViolation, Violation } from "../model/violation";
+import { unflatten } from "../providers/flatProps";
 import { remoteCommandType } from "../providers/remoteCommand";
 import { rollTypes } from "../providers/serviceRoll";
 import { swarmObjectType } from "../providers/swarmObject";
@@ -53,7 +54,24 @@ function known(v: unknown): unknown {
   if (Array.isArray(v)) { const out: unknown[] = []; for (let i = 0; i < v.length; i++) out.push(read(i)); return out; }
   return Object.fromEntries(Object.keys(v).map((k) => [k, read(k)]));
 }
-export const plainProps = (r: PolicyResource): PolicyResource => ({ ...r, props: known(r.props) as PolicyResource["props"] });
+/** Known props as plain data, with the properties that travel as JSON strings (flatProps.ts) decoded. */
+export const plainProps = (r: PolicyResource): PolicyResource => ({
+  ...r, props: unflatten(known(r.props) as Record<string, unknown>) as PolicyResource["props"],
+  ...(r.provider ? { provider: { ...r.provider, props: known(r.provider.props) as PolicyResource["props"] } } : {}),
+});
+
+/** The host keys the resource's provider pins (config deskcluster:hostKeys, a JSON map); a target may carry its own. */
+function providerHostKeys(r: PolicyResource): Record<string, string> {
+  const raw = r.provider?.props?.hostKeys as unknown;
+  if (raw && typeof raw === "object") return raw as Record<string, string>;
+  try {
+    return typeof raw === "string" ? (JSON.parse(raw) as Record<string, string>) : {};
+  } catch {
+    return {};
+  }
+}
+type Target = { board: string; host: string; hostKey?: string };
+const sshHost = (r: PolicyResource, c: Target) => ({ resource: r.name, host: c.host, hostKey: c.hostKey ?? providerHostKeys(r)[c.board] });
 
 export function planView(input: readonly PolicyResource[]): PlanView {
   const resources = input.map(plainProps);
@@ -62,9 +80,8 @@ export function planView(input: readonly PolicyResource[]): PlanView {
     inventory,
     services: [...resources.filter(isService), ...resources.filter(isRoll).flatMap(rolledServices)].flatMap((r) => toServices(r, inventory)),
     sshHosts: [
-      ...resources.filter(isCommand).map((r) => ({ resource: r.name, host: r.props.connection.host, hostKey: r.props.connection.hostKey })),
-      ...resources.filter(isRoll).flatMap((r) => Object.values((r.props.connections ?? {}) as Record<string, { host: string; hostKey?: string }>)
-        .map((c) => ({ resource: r.name, host: c.host, hostKey: c.hostKey }))),
+      ...resources.filter(isCommand).map((r) => sshHost(r, r.props.connection as Target)),
+      ...resources.filter(isRoll).flatMap((r) => Object.values((r.props.connections ?? {}) as Record<string, Target>).map((c) => sshHost(r, c))),
     ],
   };
 }
@@ -98,7 +115,7 @@ export const policies: StackValidationPolicy[] = [
     (view) => [
       ...view.sshHosts.filter((h) => !h.hostKey).map((h) => ({
         rule: "secrets", board: boardAt(view, h.host), field: `${h.resource} connection.hostKey`,
-        message: `SSH to ${h.host} without a pinned host key`,
+        message: `SSH to ${h.host} without a pinned host key (config deskcluster:hostKeys)`,
       })),
       ...view.services.flatMap((s) => Object.keys(s.env).filter((k) => /(^|_)(PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_KEY)$/i.test(k))
         .map((k) => ({

@@ -7,7 +7,9 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { Provider } from "@pulumi/pulumi/provider";
 import { legacyProviderKey, ResourceType, resourceTypes, typeOfUrn } from "./resourceTypes";
 import type { ReadWithInputs } from "./readWithInputs";
-import { unwrapProps, wrapProps } from "./wireValues";
+import { flatten, unflatten } from "./flatProps";
+import { holdsTargets, withHostKeys } from "./sshTarget";
+import { unwrapProps as unwrapWire, wrapProps as wrapWire } from "./wireValues";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 /**
@@ -23,13 +25,22 @@ export interface ServedProvider extends Omit<pulumi.dynamic.ResourceProvider, "r
 export type PluginProvider = Provider & { read: ReadWithInputs };
 export type Served = Record<ResourceType, ServedProvider>;
 
+const union = (a: ReadonlySet<string>, b: ReadonlySet<string>) => new Set([...a, ...b]);
+/** Plain values as the providers take them: secrets unwrapped, flat properties (flatProps.ts) decoded. */
+const unwrapProps = (props: unknown) => {
+  const u = unwrapWire(props);
+  return { plain: unflatten(u.plain), secretKeys: u.secretKeys };
+};
+/** Outputs in wire form; a kept target (with its pinned host key) is always secret. */
+const wrapProps = (outs: Record<string, unknown>, secretKeys: ReadonlySet<string>) =>
+  wrapWire(flatten(outs), union(secretKeys, new Set(Object.keys(outs).filter(holdsTargets))));
+
 const lean = (props: Record<string, unknown>): Record<string, unknown> => {
   const { [legacyProviderKey]: _code, ...rest } = props;
   return rest;
 };
 /** State a 0.1.x dynamic resource wrote still carries its provider's code. */
 const legacy = (props: Record<string, unknown>): boolean => legacyProviderKey in props;
-const union = (a: ReadonlySet<string>, b: ReadonlySet<string>) => new Set([...a, ...b]);
 
 export function pluginProvider(served: Served, version: string): PluginProvider {
   const of = (urn: string) => {
@@ -47,31 +58,39 @@ export function pluginProvider(served: Served, version: string): PluginProvider 
       const o = unwrapProps(olds);
       const n = unwrapProps(news);
       if (!p.check) return { inputs: news };
-      const r = await p.check(lean(o.plain), n.plain);
-      return { inputs: wrapProps(r.inputs ?? n.plain, n.secretKeys), failures: r.failures };
+      // Checked with the pinned host keys; the inputs the engine keeps stay without them.
+      let resolved: Record<string, unknown>;
+      try {
+        resolved = withHostKeys(n.plain);
+      } catch (err) {
+        return { inputs: news, failures: [{ property: "connection", reason: (err as Error).message }] };
+      }
+      const r = await p.check(lean(o.plain), resolved);
+      return { inputs: r.inputs && r.inputs !== resolved ? wrapProps(r.inputs, n.secretKeys) : news, failures: r.failures };
     },
     async diff(id, urn, olds, news) {
       const o = unwrapProps(olds);
-      const r = await diffOf(of(urn), id, o.plain, unwrapProps(news).plain);
+      const r = await diffOf(of(urn), id, o.plain, withHostKeys(unwrapProps(news).plain));
       // Upgrading a 0.1.x resource is an update that only rewrites its state (see update).
       return { ...r, changes: r.changes || legacy(o.plain) };
     },
     async create(urn, inputs) {
       const i = unwrapProps(inputs);
-      const r = await of(urn).create(i.plain);
+      const r = await of(urn).create(withHostKeys(i.plain));
       return { id: r.id, outs: wrapProps(r.outs ?? {}, i.secretKeys) };
     },
     async read(id: string, urn: string, props: Record<string, unknown>, inputs: Record<string, unknown> = {}) {
       const p = of(urn);
       const s = unwrapProps(props);
       if (!p.read) return { id, props: wrapProps(lean(s.plain), s.secretKeys) };
-      const r = await p.read(id, lean(s.plain), lean(unwrapProps(inputs).plain));
+      const r = await p.read(id, withHostKeys(lean(s.plain)), withHostKeys(lean(unwrapProps(inputs).plain)));
       return { id: r.id ?? id, props: wrapProps(r.props ?? {}, s.secretKeys) };
     },
     async update(id, urn, olds, news) {
       const p = of(urn);
       const o = unwrapProps(olds);
-      const n = unwrapProps(news);
+      const n = { ...unwrapProps(news) };
+      n.plain = withHostKeys(n.plain);
       const secretKeys = union(o.secretKeys, n.secretKeys);
       // Only the state's format changed: keep what the board has, touch nothing.
       if (legacy(o.plain) && !(await diffOf(p, id, o.plain, n.plain)).changes) {
@@ -83,7 +102,7 @@ export function pluginProvider(served: Served, version: string): PluginProvider 
     },
     async delete(id, urn, props) {
       const p = of(urn);
-      if (p.delete) await p.delete(id, lean(unwrapProps(props).plain));
+      if (p.delete) await p.delete(id, withHostKeys(lean(unwrapProps(props).plain)));
     },
   };
 }

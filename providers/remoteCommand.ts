@@ -8,15 +8,18 @@
 //   `create` to put it back.
 // A step is either a recipe (model/stepRecipes.ts: what it does and the facts it needs, rendered
 // into scripts here) or its scripts as text; state keeps the recipe, never a script.
-// The connection (key, host key) and stdin are secrets; stdout is secret when asked.
+// The board's address is plain (the plugin pins its host key from config); stdin is a secret,
+// stdout too when asked, and so is a connection kept for an undo (it holds the host key).
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { canonicalJson } from "../model/canonicalJson";
 import { recipeNames, StepRecipe, stepScripts } from "../model/stepRecipes";
 import type { ServedProvider } from "./pluginProvider";
 import { resourceTypes, withLegacyAlias } from "./resourceTypes";
+import { flatInput } from "./flatProps";
+import { targetInput } from "./targetInput";
 import { runShared } from "./sshSession";
-import { SshTarget, sshTargetFailures } from "./sshTarget";
+import { BoardAddress, SshTarget, sshTargetFailures } from "./sshTarget";
 
 /** The engine type of every RemoteCommand (what the policy pack looks for). */
 export const remoteCommandType = resourceTypes.remoteCommand;
@@ -189,7 +192,7 @@ export const remoteCommandProvider: ServedProvider = {
 };
 
 export interface RemoteCommandArgs {
-  connection: pulumi.Input<SshTarget>;
+  connection: pulumi.Input<BoardAddress>;
   what?: string;
   recipe?: pulumi.Input<StepRecipe>;
   create?: pulumi.Input<string>;
@@ -209,9 +212,10 @@ export class RemoteCommand extends pulumi.CustomResource {
   constructor(name: string, args: RemoteCommandArgs, opts?: pulumi.CustomResourceOptions) {
     const { secretStdout, triggers, ...inputs } = args;
     // The applied digest covers the stdin's: secret with it, as a digest of a weak secret could be guessed.
-    const secrets = ["connection", "stdin", ...(args.stdin !== undefined ? ["applied"] : []), ...(secretStdout ? ["stdout", "stderr"] : [])];
+    // A connection kept for an undo is made secret by the plugin itself (it holds the pinned host key).
+    const secrets = ["stdin", ...(args.stdin !== undefined ? ["applied"] : []), ...(secretStdout ? ["stdout", "stderr"] : [])];
     super(resourceTypes.remoteCommand, name, {
-      ...inputs, connection: pulumi.secret(inputs.connection),
+      ...inputs, connection: targetInput(inputs.connection), recipe: flatInput(inputs.recipe),
       // Only their digest: a trigger is often a whole spec or a token, which state need not hold.
       ...(triggers ? { triggersDigest: pulumi.all(triggers).apply((t) => triggersDigest(t)) } : {}),
       stdout: undefined, stderr: undefined, observed: undefined, applied: undefined,

@@ -22,7 +22,9 @@ import {
   recordService, removeService, runningTasks, Spec,
 } from "./serviceState";
 import { runShared } from "./sshSession";
-import { sameTarget, SshTarget, sshTargetFailures } from "./sshTarget";
+import { flatInput } from "./flatProps";
+import { targetInput, targetsInput } from "./targetInput";
+import { BoardAddress, sameTarget, SshTarget, sshTargetFailures } from "./sshTarget";
 import { changedFields, FieldDigests, fieldDigests } from "./fieldDigests";
 
 /** The engine types of the rolled sets (what the policy pack looks for). */
@@ -311,11 +313,11 @@ export const serviceRollProvider: ServedProvider = {
 };
 
 export interface ServiceRollArgs {
-  manager: pulumi.Input<SshTarget>;
+  manager: pulumi.Input<BoardAddress>;
   system: RollSystem;
   nodes: RollNode[];
   specs: Record<string, Spec>;
-  connections: pulumi.Input<Record<string, pulumi.Input<SshTarget>>>;
+  connections: pulumi.Input<Record<string, pulumi.Input<BoardAddress>>>;
   secretEnv?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   timeoutSeconds?: number;
   membership?: RollMembershipContext;
@@ -330,10 +332,10 @@ export class ServiceRoll extends pulumi.CustomResource {
   constructor(name: string, args: ServiceRollArgs, opts?: pulumi.CustomResourceOptions) {
     const kind = args.system === "cassandra" ? "cassandraRoll" : "kafkaRoll";
     super(resourceTypes[kind], name, {
-      manager: pulumi.secret(args.manager), system: args.system, nodes: args.nodes, specs: args.specs,
-      connections: pulumi.secret(args.connections), secretEnv: args.secretEnv === undefined ? undefined : pulumi.secret(args.secretEnv),
+      manager: targetInput(args.manager), system: args.system, nodes: args.nodes, specs: flatInput(args.specs),
+      connections: targetsInput(args.connections), secretEnv: args.secretEnv === undefined ? undefined : pulumi.secret(args.secretEnv),
       timeoutSeconds: args.timeoutSeconds ?? 900, membership: args.membership, observed: undefined, fields: undefined,
       joinConfigs: args.joinConfigs, markers: args.markers, rebalance: args.rebalance,
-    }, withLegacyAlias(kind, opts, ["manager", "connections", "secretEnv"]));
+    }, withLegacyAlias(kind, opts, ["secretEnv"]));
   }
 }

@@ -1,7 +1,10 @@
-// Where a provider reaches a board: address, user and the pinned host key. The whole object
-// travels as a Pulumi secret; the provider checks its shape before dialling. The private key is
-// the stack's one config deskcluster:sshPrivateKey, which the plugin reads from its own config
-// (providerConfig.ts) rather than from every resource's state; tools and tests may pass one here.
+// Where a provider reaches a board: address, user and the pinned host key. A program sends the
+// board's address only (plain, in every step's inputs); the plugin takes the pinned host key from
+// its own config deskcluster:hostKeys (providerConfig.ts), as it takes the stack's one private key,
+// so neither secret is copied into every resource's state. Tools and tests may pass both inline.
+// What a delete needs (an undo step's board, a roll's nodes, a swarm object's manager) is kept in
+// the outputs resolved and secret: a board that leaves still has its key there.
+import { configuredHostKeys } from "./providerConfig";
 
 export interface SshTarget {
   /** Board name, used in every error message. */
@@ -13,6 +16,38 @@ export interface SshTarget {
   /** `ssh-ed25519 AAAA...`: the only host key accepted for this board. */
   readonly hostKey: string;
 }
+/** A board's address as a program sends it: the host key comes from config unless given. */
+export type BoardAddress = Omit<SshTarget, "hostKey"> & { readonly hostKey?: string };
+
+/** The properties that hold a target (a map of them for `connections`). */
+const targetKeys = ["connection", "manager"] as const;
+const targetMaps = ["connections"] as const;
+
+/** The target with its pinned host key, from config deskcluster:hostKeys unless it carries one. */
+export function resolveTarget(t: BoardAddress): SshTarget {
+  if (!t || typeof t !== "object" || t.hostKey) return t as SshTarget;
+  const hostKey = configuredHostKeys()[t.board];
+  if (!hostKey) {
+    throw new Error(`board ${t.board}, field hostKey: no host key in config deskcluster:hostKeys["${t.board}"]; pin it (ssh-keyscan on a `
+      + "trusted network), and keep a leaving board's key until the run that removes it has finished");
+  }
+  return { ...t, hostKey };
+}
+
+/** A property bag with every target in it resolved (resolveTarget); other properties as they are. */
+export function withHostKeys<T extends Record<string, unknown>>(props: T): T {
+  const out: Record<string, unknown> = { ...props };
+  const isTarget = (v: unknown): v is BoardAddress => !!v && typeof v === "object" && typeof (v as BoardAddress).board === "string";
+  for (const k of targetKeys) if (isTarget(out[k])) out[k] = resolveTarget(out[k] as BoardAddress);
+  for (const k of targetMaps) {
+    const m = out[k];
+    if (m && typeof m === "object") out[k] = Object.fromEntries(Object.entries(m).map(([b, v]) => [b, isTarget(v) ? resolveTarget(v) : v]));
+  }
+  return out as T;
+}
+
+/** Whether a property holds targets: outputs that keep one are secret (the pinned key is a secret). */
+export const holdsTargets = (k: string): boolean => (targetKeys as readonly string[]).includes(k) || (targetMaps as readonly string[]).includes(k);
 
 export function sshTargetFailures(t: Partial<SshTarget> | undefined, field = "connection"): { property: string; reason: string }[] {
   const fail = (f: string, reason: string) => ({ property: `${field}.${f}`, reason: `board ${t?.board ?? "?"}, field ${field}.${f}: ${reason}` });

@@ -10,7 +10,9 @@ import { canonicalJson } from "../model/canonicalJson";
 import { appliedRecord, applyService, digestEnv, observeService, RecordedService, recordedDrift, recordService } from "./serviceState";
 import type { ServedProvider } from "./pluginProvider";
 import { ResourceKind, resourceTypes, withLegacyAlias } from "./resourceTypes";
-import { SshTarget, sshTargetFailures } from "./sshTarget";
+import { BoardAddress, SshTarget, sshTargetFailures } from "./sshTarget";
+import { flatInput } from "./flatProps";
+import { targetInput } from "./targetInput";
 import { changedFields, FieldDigests, fieldDigests } from "./fieldDigests";
 
 export type SwarmObjectKind = "service" | "config" | "secret" | "network";
@@ -141,7 +143,7 @@ export const swarmObjectProvider: ServedProvider = {
 };
 
 export interface SwarmObjectArgs {
-  manager: pulumi.Input<SshTarget>;
+  manager: pulumi.Input<BoardAddress>;
   kind: SwarmObjectKind;
   spec: pulumi.Input<Record<string, unknown> & { Name: string }>;
   secretEnv?: pulumi.Input<Record<string, pulumi.Input<string>>>;
@@ -157,10 +159,10 @@ export class SwarmObject extends pulumi.CustomResource {
   public readonly desiredSpec: pulumi.Input<Record<string, unknown>>;
   constructor(name: string, args: SwarmObjectArgs, opts?: pulumi.CustomResourceOptions) {
     const secretSpec = args.secretSpec || args.kind === "secret";
-    const secrets = ["manager", "secretEnv", ...(secretSpec ? ["spec", "specDigest", "fields"] : [])];
+    const secrets = ["secretEnv", ...(secretSpec ? ["spec", "specDigest", "fields"] : [])];
     const secretEnv = args.secretEnv === undefined ? undefined : pulumi.secret(args.secretEnv);
     const spec = secretSpec ? pulumi.secret(args.spec) : args.spec;
-    super(swarmObjectType(args.kind), name, { manager: pulumi.secret(args.manager), kind: args.kind, spec, secretEnv, observed: undefined, fields: undefined },
+    super(swarmObjectType(args.kind), name, { manager: targetInput(args.manager), kind: args.kind, spec: flatInput(spec), secretEnv, observed: undefined, fields: undefined },
       withLegacyAlias(kindOf(args.kind), opts, secrets));
     this.desiredSpec = spec;
   }

@@ -23,7 +23,7 @@ const setEnv = (r: PolicyResource, key: string, value: string) => task(r).Contai
 function realDevPlan(): PolicyResource[] {
   const { preview, policyResources } = devPreview();
   assert.ok(policyResources.length > 0, `the preview handed no plan to the policies:\n${preview.text.slice(-3000)}`);
-  return structuredClone(policyResources).map((r) => ({ ...resource(r.type, r.name, r.props), urn: r.urn }) as PolicyResource);
+  return structuredClone(policyResources).map((r) => ({ ...resource(r.type, r.name, r.props), urn: r.urn, provider: r.provider }) as PolicyResource);
 }
 /** A resource of the plan by name; a Cassandra or Kafka node is a spec inside its system's rolled set (edits go there). */
 const named = (plan: PolicyResource[], name: string) => {
@@ -107,7 +107,13 @@ describe("policy pack", function () {
 
   it("refuses SSH without a pinned host key and passwords in service env", () => {
     const plan = realDevPlan();
-    delete named(plan, "pi-w2-base").props.connection.hostKey;
+    // The step sends the board's address only; its provider pins the key from config deskcluster:hostKeys.
+    const base = named(plan, "pi-w2-base");
+    assert.equal(base.props.connection.hostKey, undefined, "the plan carries no host key");
+    const keys = JSON.parse(base.provider!.props.hostKeys as string) as Record<string, string>;
+    assert.match(keys["pi-w2"], /^ssh-ed25519 /);
+    delete keys["pi-w2"];
+    base.provider = { ...base.provider!, props: { hostKeys: JSON.stringify(keys) } };
     setEnv(named(plan, "cassandra-pi-w3"), "CASSANDRA_PASSWORD", "cassandra");
     const out = run(policy("secrets-and-host-keys"), plan);
     assert.deepEqual(out.map((m) => m.split(":")[0]).sort(), [

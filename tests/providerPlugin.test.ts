@@ -109,6 +109,44 @@ describe("provider plugin", () => {
     assert.deepEqual(remoteCommandProvider.restate!(old, inputs), state);
   });
 
+  it("pins each board's host key from config deskcluster:hostKeys: inputs keep the address only, kept targets are secret", async () => {
+    const saved = process.env.PULUMI_CONFIG;
+    const address = { board: "lab1", host: "172.30.77.11", port: 22, user: "pi" };
+    const rollUrn = urn(resourceTypes.kafkaRoll, "kafka-nodes");
+    try {
+      process.env.PULUMI_CONFIG = JSON.stringify({ hostKeys: JSON.stringify({ lab1: "ssh-ed25519 AAAAlab1" }) });
+      const { calls, plugin } = recording();
+      const news = { connection: address, create: "true" };
+      const checked = await plugin.check!(commandUrn, {}, news);
+      assert.deepEqual(checked.inputs, news, "the inputs the engine keeps carry no key");
+      assert.deepEqual(calls[0].args[1], { connection: { ...address, hostKey: "ssh-ed25519 AAAAlab1" }, create: "true" }, "checked pinned");
+      const made = await plugin.create!(commandUrn, news);
+      assert.deepEqual(calls[1].args[0], { connection: { ...address, hostKey: "ssh-ed25519 AAAAlab1" }, create: "true" });
+      assert.ok(isSecret(made.outs.connection), "a kept target holds the key: secret");
+      await plugin.create!(rollUrn, { manager: address, connections: { lab1: address } });
+      assert.deepEqual(calls[2].args[0], { manager: { ...address, hostKey: "ssh-ed25519 AAAAlab1" }, connections: { lab1: { ...address, hostKey: "ssh-ed25519 AAAAlab1" } } });
+      // A target carrying its own key (tools, tests) keeps it.
+      await plugin.create!(commandUrn, { connection: secretValue(connection), create: "true" });
+      assert.deepEqual(calls[3].args[0], { connection, create: "true" });
+      // A board without a pinned key is refused at check, by name, before anything runs.
+      const refused = await plugin.check!(commandUrn, {}, { connection: { ...address, board: "lab9" }, create: "true" });
+      assert.match(refused.failures?.[0]?.reason ?? "", /board lab9, field hostKey: no host key in config deskcluster:hostKeys\["lab9"\]/);
+    } finally {
+      if (saved === undefined) delete process.env.PULUMI_CONFIG;
+      else process.env.PULUMI_CONFIG = saved;
+    }
+  });
+
+  it("hands providers specs and recipes as objects and keeps them as JSON strings, reading older objects too", async () => {
+    const { calls, plugin } = recording();
+    const spec = { Name: "kafka-lab1", TaskTemplate: { ContainerSpec: { Image: "kafka:3.9.1", Env: ["A=1"] } } };
+    const made = await plugin.create!(urn(resourceTypes.swarmService, "kafka-lab1"), { manager: connection, kind: "service", spec: JSON.stringify(spec) });
+    assert.deepEqual((calls[0].args[0] as { spec: unknown }).spec, spec);
+    assert.equal(made.outs.spec, '{"Name":"kafka-lab1","TaskTemplate":{"ContainerSpec":{"Env":["A=1"],"Image":"kafka:3.9.1"}}}', "canonical JSON");
+    await plugin.diff!("s1", urn(resourceTypes.swarmService, "kafka-lab1"), { spec }, { spec: JSON.stringify(spec) });
+    assert.deepEqual(calls[1].args, [{ spec }, { spec }], "state written before (an object) and the new string read the same");
+  });
+
   it("aliases each new type to its 0.1.x dynamic type", () => {
     assert.equal(legacyType("remoteCommand"), "pulumi-nodejs:dynamic/deskcluster:RemoteCommand");
     assert.equal(legacyType("swarmService"), "pulumi-nodejs:dynamic/deskcluster:SwarmService");

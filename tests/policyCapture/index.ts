@@ -6,7 +6,7 @@ import { PolicyPack } from "@pulumi/policy";
 import { writeFileSync } from "node:fs";
 import { plainProps } from "../../policies/deskclusterPolicies";
 
-export interface CapturedResource { type: string; name: string; urn: string; props: Record<string, unknown> }
+export interface CapturedResource { type: string; name: string; urn: string; props: Record<string, unknown>; provider?: { props: Record<string, unknown> } }
 
 new PolicyPack("deskcluster-plan-capture", {
   enforcementLevel: "advisory",
@@ -15,7 +15,10 @@ new PolicyPack("deskcluster-plan-capture", {
     validateStack: (args) => {
       const file = process.env.DESKCLUSTER_POLICY_CAPTURE;
       if (!file) return;
-      const plan: CapturedResource[] = args.resources.map(plainProps).map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.props }));
+      // Of its provider, only the host keys it pins: what the host-key policy reads.
+      const plan: CapturedResource[] = args.resources.map(plainProps).map((r) => ({
+        type: r.type, name: r.name, urn: r.urn, props: r.props, ...(r.provider ? { provider: { props: { hostKeys: r.provider.props.hostKeys } } } : {}),
+      }));
       writeFileSync(file, JSON.stringify(plan), { mode: 0o600 }); // the dev stack's example keys, in plain text
     },
   }],
