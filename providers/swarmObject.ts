@@ -162,8 +162,9 @@ export class SwarmObject extends pulumi.CustomResource {
     const secrets = ["secretEnv", ...(secretSpec ? ["spec", "specDigest", "fields"] : [])];
     const secretEnv = args.secretEnv === undefined ? undefined : pulumi.secret(args.secretEnv);
     const spec = secretSpec ? pulumi.secret(args.spec) : args.spec;
-    super(swarmObjectType(args.kind), name, { manager: targetInput(args.manager), kind: args.kind, spec: flatInput(spec), secretEnv, observed: undefined, fields: undefined },
-      withLegacyAlias(kindOf(args.kind), opts, secrets));
+    super(swarmObjectType(args.kind), name, {
+      manager: targetInput(args.manager), kind: args.kind, spec: flatInput(spec), secretEnv, observed: undefined, fields: undefined,
+    }, withLegacyAlias(kindOf(args.kind), opts, secrets));
     this.desiredSpec = spec;
   }
 }

@@ -124,7 +124,8 @@ describe("provider plugin", () => {
       assert.deepEqual(calls[1].args[0], { connection: { ...address, hostKey: "ssh-ed25519 AAAAlab1" }, create: "true" });
       assert.ok(isSecret(made.outs.connection), "a kept target holds the key: secret");
       await plugin.create!(rollUrn, { manager: address, connections: { lab1: address } });
-      assert.deepEqual(calls[2].args[0], { manager: { ...address, hostKey: "ssh-ed25519 AAAAlab1" }, connections: { lab1: { ...address, hostKey: "ssh-ed25519 AAAAlab1" } } });
+      const pinned = { ...address, hostKey: "ssh-ed25519 AAAAlab1" };
+      assert.deepEqual(calls[2].args[0], { manager: pinned, connections: { lab1: pinned } });
       // A target carrying its own key (tools, tests) keeps it.
       await plugin.create!(commandUrn, { connection: secretValue(connection), create: "true" });
       assert.deepEqual(calls[3].args[0], { connection, create: "true" });

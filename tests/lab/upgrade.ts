@@ -45,6 +45,8 @@ const isService = (t: string) => t === "deskcluster:swarm:Service" || t.endsWith
 const isConfig = (t: string) => t === "deskcluster:swarm:Config" || t.endsWith("/deskcluster:SwarmConfig");
 /** Steps whose delete runs an undo (swarm leave, node removal): their outputs keep what it needs. */
 const undoRecipes = ["swarm-member", "swarm-node"];
+/** A recipe as state keeps it: one JSON string (providers/flatProps.ts), or an object in older state. */
+const recipeName = (v: unknown): string => ((typeof v === "string" ? JSON.parse(v) : v) as { name?: string } | undefined)?.name ?? "";
 const isRoll = (t: string) => /^deskcluster:roll:|\/deskcluster:(Cassandra|Kafka)Roll$/.test(t);
 
 function state(): StateFacts {
@@ -61,7 +63,7 @@ function state(): StateFacts {
     extraSpecs: resources.filter((r) => hasAny(r.outputs, ["joinSpecs"]) || hasAny(r.inputs, ["joinSpecs"])
       || (isConfig(r.type) && hasAny(r.outputs, ["spec"]))).map(nameOf),
     inputCopies: resources.filter((r) => hasAny(r.outputs, ["spec", "specs", "secretEnv"])
-      || (hasAny(r.outputs, ["recipe"]) && !undoRecipes.includes((r.outputs!.recipe as { name?: string }).name ?? ""))).map(nameOf),
+      || (hasAny(r.outputs, ["recipe"]) && !undoRecipes.includes(recipeName(r.outputs!.recipe)))).map(nameOf),
   };
 }
 
