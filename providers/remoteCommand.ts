@@ -96,8 +96,8 @@ export function commandState(i: RemoteCommandInputs, out: { stdout?: string; std
   const undo = scriptsOf(i).delete !== undefined;
   // What the undo needs, only for a step that has one: the recipe it is rendered from (or its text) and the board.
   const forDelete = !undo ? {} : { connection: i.connection, ...(i.recipe ? { recipe: i.recipe } : { delete: i.delete }) };
-  // The engine's struct encoding refuses undefined values.
-  return { ...(i.what !== undefined ? { what: i.what } : {}), ...(i.serial !== undefined ? { serial: i.serial } : {}), ...forDelete,
+  // The engine's struct encoding refuses undefined values. Its label and serial group stay inputs: diff and update get those.
+  return { ...forDelete,
     applied: appliedDigest(digestsOf(i)), ...(out.stdout !== undefined ? { stdout: out.stdout } : {}),
     ...(out.stderr !== undefined ? { stderr: out.stderr } : {}), ...(observed ? { observed } : {}) };
 }
@@ -213,7 +213,8 @@ export class RemoteCommand extends pulumi.CustomResource {
     const { secretStdout, triggers, ...inputs } = args;
     // The applied digest covers the stdin's: secret with it, as a digest of a weak secret could be guessed.
     // A connection kept for an undo is made secret by the plugin itself (it holds the pinned host key).
-    const secrets = ["stdin", ...(args.stdin !== undefined ? ["applied"] : []), ...(secretStdout ? ["stdout", "stderr"] : [])];
+    // (stdin is an input, secret as the program sends it, and no output.)
+    const secrets = [...(args.stdin !== undefined ? ["applied"] : []), ...(secretStdout ? ["stdout", "stderr"] : [])];
     super(resourceTypes.remoteCommand, name, {
       ...inputs, connection: targetInput(inputs.connection), recipe: flatInput(inputs.recipe),
       // Only their digest: a trigger is often a whole spec or a token, which state need not hold.

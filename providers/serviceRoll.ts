@@ -332,9 +332,9 @@ export class ServiceRoll extends pulumi.CustomResource {
   constructor(name: string, args: ServiceRollArgs, opts?: pulumi.CustomResourceOptions) {
     const kind = args.system === "cassandra" ? "cassandraRoll" : "kafkaRoll";
     super(resourceTypes[kind], name, {
-      manager: targetInput(args.manager), system: args.system, nodes: args.nodes, specs: flatInput(args.specs),
+      manager: targetInput(args.manager), system: args.system, nodes: flatInput(args.nodes), specs: flatInput(args.specs),
       connections: targetsInput(args.connections), secretEnv: args.secretEnv === undefined ? undefined : pulumi.secret(args.secretEnv),
-      timeoutSeconds: args.timeoutSeconds ?? 900, membership: args.membership, observed: undefined, fields: undefined,
+      timeoutSeconds: args.timeoutSeconds ?? 900, membership: flatInput(args.membership), observed: undefined, fields: undefined,
       joinConfigs: args.joinConfigs, markers: args.markers, rebalance: args.rebalance,
     }, withLegacyAlias(kind, opts, ["secretEnv"]));
   }

@@ -91,7 +91,7 @@ describe("provider plugin", () => {
     assert.deepEqual(state.connection, connection);
     assert.equal(state.probe, undefined);
     const noUndo = commandState({ ...inputs, delete: undefined }, { stdout: "ok" });
-    assert.deepEqual(Object.keys(noUndo).sort(), ["applied", "stdout", "what"], "a step without an undo keeps no connection");
+    assert.deepEqual(Object.keys(noUndo).sort(), ["applied", "stdout"], "a step without an undo keeps no connection (and its label stays an input)");
     assert.equal((await remoteCommandProvider.diff!("c1", noUndo, { ...inputs, delete: undefined })).changes, false);
     assert.equal((await remoteCommandProvider.diff!("c1", noUndo, { ...inputs, delete: undefined, probe: "echo '{}'" })).changes, true, "a new probe");
     const moved = { ...inputs, delete: undefined, connection: { ...connection, hostKey: "ssh-ed25519 BBBB" } };

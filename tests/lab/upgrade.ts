@@ -6,6 +6,7 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { labContext, labDir } from "../../lab/checks/labContext";
+import { unflatten } from "../../providers/flatProps";
 import { containers } from "./labPulumi";
 
 const root = join(__dirname, "..", "..");
@@ -45,13 +46,13 @@ const isService = (t: string) => t === "deskcluster:swarm:Service" || t.endsWith
 const isConfig = (t: string) => t === "deskcluster:swarm:Config" || t.endsWith("/deskcluster:SwarmConfig");
 /** Steps whose delete runs an undo (swarm leave, node removal): their outputs keep what it needs. */
 const undoRecipes = ["swarm-member", "swarm-node"];
-/** A recipe as state keeps it: one JSON string (providers/flatProps.ts), or an object in older state. */
-const recipeName = (v: unknown): string => ((typeof v === "string" ? JSON.parse(v) : v) as { name?: string } | undefined)?.name ?? "";
 const isRoll = (t: string) => /^deskcluster:roll:|\/deskcluster:(Cassandra|Kafka)Roll$/.test(t);
 
 function state(): StateFacts {
   const text = sh("pulumi stack export --stack lab");
-  const resources = ((JSON.parse(text) as { deployment: { resources?: Exported[] } }).deployment.resources ?? []);
+  // Specs, recipes, digests and facts are kept as JSON strings (providers/flatProps.ts); older state has objects.
+  const resources = ((JSON.parse(text) as { deployment: { resources?: Exported[] } }).deployment.resources ?? [])
+    .map((r) => ({ ...r, inputs: r.inputs && unflatten(r.inputs), outputs: r.outputs && unflatten(r.outputs) }));
   const observed = (r: Exported) => Object.values((r.outputs?.observed ?? {}) as Record<string, unknown>);
   return {
     resources: resources.length, bytes: Buffer.byteLength(text), legacyCode: (text.match(/"__provider"/g) ?? []).length,
@@ -63,7 +64,7 @@ function state(): StateFacts {
     extraSpecs: resources.filter((r) => hasAny(r.outputs, ["joinSpecs"]) || hasAny(r.inputs, ["joinSpecs"])
       || (isConfig(r.type) && hasAny(r.outputs, ["spec"]))).map(nameOf),
     inputCopies: resources.filter((r) => hasAny(r.outputs, ["spec", "specs", "secretEnv"])
-      || (hasAny(r.outputs, ["recipe"]) && !undoRecipes.includes(recipeName(r.outputs!.recipe)))).map(nameOf),
+      || (hasAny(r.outputs, ["recipe"]) && !undoRecipes.includes((r.outputs!.recipe as { name?: string }).name ?? ""))).map(nameOf),
   };
 }
 
