@@ -8,7 +8,7 @@ import type { Provider } from "@pulumi/pulumi/provider";
 import { legacyProviderKey, ResourceType, resourceTypes, typeOfUrn } from "./resourceTypes";
 import type { ReadWithInputs } from "./readWithInputs";
 import { flatten, unflatten } from "./flatProps";
-import { holdsTargets, withHostKeys } from "./sshTarget";
+import { holdsKeys, withHostKeys } from "./sshTarget";
 import { unwrapProps as unwrapWire, wrapProps as wrapWire } from "./wireValues";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -33,7 +33,7 @@ const unwrapProps = (props: unknown) => {
 };
 /** Outputs in wire form; a kept target (with its pinned host key) is always secret. */
 const wrapProps = (outs: Record<string, unknown>, secretKeys: ReadonlySet<string>) =>
-  wrapWire(flatten(outs), union(secretKeys, new Set(Object.keys(outs).filter(holdsTargets))));
+  wrapWire(flatten(outs), union(secretKeys, new Set(Object.keys(outs).filter((k) => holdsKeys(k, outs[k])))));
 
 const lean = (props: Record<string, unknown>): Record<string, unknown> => {
   const { [legacyProviderKey]: _code, ...rest } = props;

@@ -4,6 +4,7 @@
 // so neither secret is copied into every resource's state. Tools and tests may pass both inline.
 // What a delete needs (an undo step's board, a roll's nodes, a swarm object's manager) is kept in
 // the outputs resolved and secret: a board that leaves still has its key there.
+import { createHash } from "node:crypto";
 import { configuredHostKeys } from "./providerConfig";
 
 export interface SshTarget {
@@ -46,8 +47,24 @@ export function withHostKeys<T extends Record<string, unknown>>(props: T): T {
   return out as T;
 }
 
-/** Whether a property holds targets: outputs that keep one are secret (the pinned key is a secret). */
-export const holdsTargets = (k: string): boolean => (targetKeys as readonly string[]).includes(k) || (targetMaps as readonly string[]).includes(k);
+const keyed = (v: unknown): boolean => !!v && typeof v === "object" && ((v as SshTarget).hostKey !== undefined || (v as SshTarget).privateKey !== undefined);
+/** Whether an output holds a pinned key (a target kept for a delete): such an output is secret. */
+export function holdsKeys(k: string, v: unknown): boolean {
+  if ((targetKeys as readonly string[]).includes(k)) return keyed(v);
+  if ((targetMaps as readonly string[]).includes(k)) return !!v && typeof v === "object" && Object.values(v).some(keyed);
+  return false;
+}
+
+/** What state keeps of a target whose key config pins: the address alone. A target given its own keys (tools, tests) stays whole. */
+export function addressOf(t: BoardAddress): BoardAddress {
+  if (t.privateKey !== undefined || !t.hostKey || t.hostKey !== configuredHostKeys()[t.board]) return t;
+  return { board: t.board, host: t.host, port: t.port, user: t.user };
+}
+
+/** 64 bits of where a target leads and the key it pins: a reflashed board (new key) or a moved one differs. */
+export function pinDigest(t: BoardAddress | undefined): string {
+  return createHash("sha256").update(JSON.stringify(t ? [t.host, t.port, t.user, t.hostKey ?? null] : null)).digest("hex").slice(0, 16);
+}
 
 export function sshTargetFailures(t: Partial<SshTarget> | undefined, field = "connection"): { property: string; reason: string }[] {
   const fail = (f: string, reason: string) => ({ property: `${field}.${f}`, reason: `board ${t?.board ?? "?"}, field ${field}.${f}: ${reason}` });

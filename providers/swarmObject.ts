@@ -10,7 +10,7 @@ import { canonicalJson } from "../model/canonicalJson";
 import { appliedRecord, applyService, digestEnv, observeService, RecordedService, recordedDrift, recordService } from "./serviceState";
 import type { ServedProvider } from "./pluginProvider";
 import { ResourceKind, resourceTypes, withLegacyAlias } from "./resourceTypes";
-import { BoardAddress, SshTarget, sshTargetFailures } from "./sshTarget";
+import { addressOf, BoardAddress, pinDigest, SshTarget, sshTargetFailures } from "./sshTarget";
 import { flatInput } from "./flatProps";
 import { targetInput } from "./targetInput";
 import { changedFields, FieldDigests, fieldDigests } from "./fieldDigests";
@@ -38,7 +38,9 @@ const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
  * specs themselves are inputs, which read gets (readWithInputs.ts). Older state (before read got its inputs) kept
  * the spec, and a service's secret env, in the outputs too.
  */
-type SwarmObjectState = Omit<SwarmObjectInputs, "spec" | "secretEnv"> & {
+type SwarmObjectState = Omit<SwarmObjectInputs, "spec" | "secretEnv" | "manager"> & {
+  /** The manager's address (a delete pins its key from config again) and the digest of the key it was pinned with. */
+  manager: BoardAddress; managerPin?: string;
   name?: string; fields?: FieldDigests; specDigest?: string; observed?: RecordedService; spec?: SwarmObjectInputs["spec"]; secretEnv?: Record<string, string>;
 };
 type Docker = Parameters<Parameters<typeof withDocker>[1]>[0];
@@ -59,7 +61,8 @@ const specDigest = (spec: unknown) => createHash("sha256").update(canonicalJson(
 
 /** The state of an object as applied (or, on an upgrade, as an older version recorded it). */
 export function objectState(i: SwarmObjectInputs, observed?: RecordedService): SwarmObjectState {
-  const { spec, secretEnv, ...rest } = i;
+  const { spec, secretEnv, manager, ...kept } = i;
+  const rest = { ...kept, manager: addressOf(manager), managerPin: pinDigest(manager) };
   if (i.kind === "service") return { ...rest, name: spec.Name, fields: fieldDigests(spec), observed: observed ?? appliedRecord(secretEnv) };
   return { ...rest, name: spec.Name, specDigest: specDigest(spec) };
 }
@@ -75,8 +78,8 @@ export const swarmObjectProvider: ServedProvider = {
     return { inputs: news, failures };
   },
   async diff(_id: string, olds: SwarmObjectState, news: SwarmObjectInputs) {
-    const rekeyed = olds.manager.hostKey !== news.manager.hostKey
-      || olds.manager.host !== news.manager.host;
+    // Older state kept the manager with its key.
+    const rekeyed = (olds.managerPin ?? pinDigest(olds.manager)) !== pinDigest(news.manager);
     if (news.kind !== "service") {
       const changed = (olds.specDigest ?? specDigest(olds.spec)) !== specDigest(news.spec);
       return {
@@ -123,7 +126,8 @@ export const swarmObjectProvider: ServedProvider = {
     });
   },
   async read(id: string, props: SwarmObjectState, inputs?: Partial<SwarmObjectInputs>) {
-    return withDocker(props.manager, async (d) => {
+    // The plugin pinned the kept address's key from config before the read (withHostKeys).
+    return withDocker(props.manager as SshTarget, async (d) => {
       if (props.kind === "service") {
         // What was applied is the last inputs; older state has it in its outputs too.
         const applied = inputs?.spec ?? props.spec;

@@ -169,11 +169,31 @@ describe("swarm providers: the live spec in the desired shape", () => {
   it("a config's state holds its name and digest, not its data; a changed one is replaced, a 0.2 state compares the same", async () => {
     const spec = { Name: "cassandra-lab1-abc", Data: Buffer.from("cluster_name: desk").toString("base64") };
     const kept = objectState({ manager, kind: "config", spec });
-    assert.deepEqual(Object.keys(kept).sort(), ["kind", "manager", "name", "specDigest"]);
+    assert.deepEqual(Object.keys(kept).sort(), ["kind", "manager", "managerPin", "name", "specDigest"]);
     assert.equal((await swarmObjectProvider.diff!("id", kept, { manager, kind: "config", spec })).changes, false);
     assert.equal((await swarmObjectProvider.diff!("id", { manager, kind: "config", spec }, { manager, kind: "config", spec })).changes, false);
     const changed = await swarmObjectProvider.diff!("id", kept, { manager, kind: "config", spec: { ...spec, Data: "eA==" } });
     assert.deepEqual([changed.changes, changed.replaces], [true, ["spec"]]);
+  });
+
+  it("a swarm object keeps its manager's address only when config pins the key, and sees a reflashed manager", async () => {
+    const saved = process.env.PULUMI_CONFIG;
+    const pinned = { board: "lab1", host: "172.30.77.11", port: 22, user: "pi", hostKey: "ssh-ed25519 AAAAold" };
+    const spec = { Name: "cassandra-lab1-abc", Data: "eA==" };
+    try {
+      process.env.PULUMI_CONFIG = JSON.stringify({ hostKeys: JSON.stringify({ lab1: pinned.hostKey }) });
+      const kept = objectState({ manager: pinned, kind: "config", spec });
+      assert.deepEqual(kept.manager, { board: "lab1", host: "172.30.77.11", port: 22, user: "pi" }, "the key is config's to give again");
+      assert.equal((await swarmObjectProvider.diff!("id", kept, { manager: pinned, kind: "config", spec })).changes, false);
+      const reflashed = await swarmObjectProvider.diff!("id", kept, { manager: { ...pinned, hostKey: "ssh-ed25519 AAAAnew" }, kind: "config", spec });
+      assert.deepEqual([reflashed.changes, reflashed.replaces], [true, []], "a new key: an update that records it, no replacement");
+      // State written before kept the manager with its key: the same key compares the same.
+      assert.equal((await swarmObjectProvider.diff!("id", { kind: "config", manager: pinned, name: spec.Name, specDigest: kept.specDigest }, {
+        manager: pinned, kind: "config", spec })).changes, false);
+    } finally {
+      if (saved === undefined) delete process.env.PULUMI_CONFIG;
+      else process.env.PULUMI_CONFIG = saved;
+    }
   });
 
   it("ServiceRoll: one changed node is a change of the rolled set, never a replacement", async () => {

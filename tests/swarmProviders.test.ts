@@ -65,10 +65,10 @@ describe("SwarmObject against a fake manager", () => {
     assert.equal(live.Spec.TaskTemplate.ContainerSpec.Configs[0].ConfigID, configId, "config named, id resolved");
     assert.deepEqual(live.Spec.TaskTemplate.Networks, [{ Target: "netHost" }], "the engine stores the network's id");
     // What was applied stays in the inputs the engine keeps: the outputs hold its field digests, no spec, no secret env.
-    assert.deepEqual(Object.keys(made.outs).sort(), ["fields", "kind", "manager", "name", "observed"]);
+    assert.deepEqual(Object.keys(made.outs).sort(), ["fields", "kind", "manager", "managerPin", "name", "observed"]);
     assert.equal(made.outs.fields["TaskTemplate.ContainerSpec.Image"].length, 16);
     const read = await swarmObjectProvider.read!(id, made.outs, inputs("service", desired, secretEnv));
-    assert.deepEqual(Object.keys(read.props).sort(), ["fields", "kind", "manager", "name", "observed"]);
+    assert.deepEqual(Object.keys(read.props).sort(), ["fields", "kind", "manager", "managerPin", "name", "observed"]);
     assert.deepEqual(read.props.observed, { drift: [], running: true, secretDigest: digestEnv(secretEnv) });
     assert.ok(!JSON.stringify(read.props.observed).includes("s3cret"), "what the swarm answered holds no secret value");
     assert.equal((await swarmObjectProvider.diff!(id, read.props, inputs("service", desired, secretEnv))).changes, false);
@@ -98,7 +98,7 @@ describe("SwarmObject against a fake manager", () => {
     assert.equal((await swarmObjectProvider.diff!(id, older, inputs("service", changed, secretEnv))).changes, true);
     // A refresh of an older state (its outputs still hold the spec; read gets it from the inputs as well).
     const read = await swarmObjectProvider.read!(id, older, last);
-    assert.deepEqual(Object.keys(read.props).sort(), ["fields", "kind", "manager", "name", "observed"]);
+    assert.deepEqual(Object.keys(read.props).sort(), ["fields", "kind", "manager", "managerPin", "name", "observed"]);
     assert.equal((await swarmObjectProvider.diff!(id, read.props, last)).changes, false);
     assert.equal((await swarmObjectProvider.diff!(id, read.props, inputs("service", changed, secretEnv))).changes, true);
   });
