@@ -58,15 +58,16 @@ export function pluginProvider(served: Served, version: string): PluginProvider 
       const o = unwrapProps(olds);
       const n = unwrapProps(news);
       if (!p.check) return { inputs: news };
-      // Checked with the pinned host keys; the inputs the engine keeps stay without them.
+      // Checked with the pinned host keys.
       let resolved: Record<string, unknown>;
       try {
         resolved = withHostKeys(n.plain);
       } catch (err) {
         return { inputs: news, failures: [{ property: "connection", reason: (err as Error).message }] };
       }
+      // The engine keeps the inputs as the program sent them: a check only refuses, so a pinned key never lands in them.
       const r = await p.check(lean(o.plain), resolved);
-      return { inputs: r.inputs && r.inputs !== resolved ? wrapProps(r.inputs, n.secretKeys) : news, failures: r.failures };
+      return { inputs: news, failures: r.failures };
     },
     async diff(id, urn, olds, news) {
       const o = unwrapProps(olds);
