@@ -19,7 +19,7 @@ import { resourceTypes, withLegacyAlias } from "./resourceTypes";
 import { flatInput } from "./flatProps";
 import { targetInput } from "./targetInput";
 import { runShared } from "./sshSession";
-import { BoardAddress, SshTarget, sshTargetFailures } from "./sshTarget";
+import { BoardAddress, SshTarget, sshTargetFailures, targetDigest } from "./sshTarget";
 
 /** The engine type of every RemoteCommand (what the policy pack looks for). */
 export const remoteCommandType = resourceTypes.remoteCommand;
@@ -69,8 +69,6 @@ export function scriptsOf(i: Pick<RemoteCommandInputs, "recipe" | "create" | "de
 }
 
 const optional = (k: keyof Digests, v: unknown) => (v === undefined ? {} : { [k]: sha(canonicalJson(v)) });
-/** Where a step runs, as the diff compares it: a new address, user or pinned host key re-runs it; a rotated private key does not. */
-const targetDigest = (t: SshTarget | undefined) => sha(canonicalJson(t ? [t.host, t.port, t.user, t.hostKey] : null));
 
 function digestsOf(i: Partial<RemoteCommandInputs>): Digests {
   const triggers = i.triggersDigest ?? (i.triggers !== undefined ? triggersDigest(i.triggers) : undefined);

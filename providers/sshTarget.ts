@@ -61,10 +61,12 @@ export function addressOf(t: BoardAddress): BoardAddress {
   return { board: t.board, host: t.host, port: t.port, user: t.user };
 }
 
-/** 64 bits of where a target leads and the key it pins: a reflashed board (new key) or a moved one differs. */
-export function pinDigest(t: BoardAddress | undefined): string {
-  return createHash("sha256").update(JSON.stringify(t ? [t.host, t.port, t.user, t.hostKey ?? null] : null)).digest("hex").slice(0, 16);
+/** Where a target leads and the key it pins: a reflashed board (new key) or a moved one differs; a rotated private key does not. */
+export function targetDigest(t: BoardAddress | undefined): string {
+  return createHash("sha256").update(JSON.stringify(t ? [t.host, t.port, t.user, t.hostKey ?? null] : null)).digest("hex");
 }
+/** 64 bits of targetDigest: what a swarm object keeps of its manager's pinned key. */
+export const pinDigest = (t: BoardAddress | undefined): string => targetDigest(t).slice(0, 16);
 
 export function sshTargetFailures(t: Partial<SshTarget> | undefined, field = "connection"): { property: string; reason: string }[] {
   const fail = (f: string, reason: string) => ({ property: `${field}.${f}`, reason: `board ${t?.board ?? "?"}, field ${field}.${f}: ${reason}` });
