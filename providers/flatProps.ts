@@ -1,7 +1,8 @@
 // Properties that travel to the engine and sit in state as one canonical JSON string rather than
 // as nested objects: a step's recipe, a swarm object's spec, a roll's specs, nodes and membership,
 // the inventory a policy reads, and the field digests and observed facts providers keep. The
-// state file is indented four spaces a level, so a nested spec costs about twice its JSON; as a string it costs its JSON once. Pulumi's diff display still shows a JSON
+// state file is indented four spaces a level, so a nested spec costs about twice its JSON; as
+// a string it costs its JSON once. Pulumi's diff display still shows a JSON
 // string's change field by field. Everything past the wire (providers, policies) sees objects:
 // decoding takes a string or, from state written before, the object itself.
 import * as pulumi from "@pulumi/pulumi";
