@@ -52,6 +52,14 @@ export function cassandraYaml(inv: Inventory, board: Board, seeds: readonly stri
   });
 }
 
+/** Only what differs from Cassandra's own defaults, so a desk that keeps them keeps the very same spec (and restarts nothing). */
+export function startupFlags(startup: Inventory["services"]["cassandra"]["startup"]): string[] {
+  const flags: string[] = [];
+  if (startup.ringDelayMs !== 30000) flags.push(`-Dcassandra.ring_delay_ms=${startup.ringDelayMs}`);
+  if (!startup.gossipSettle) flags.push("-Dcassandra.skip_wait_for_gossip_to_settle=0");
+  return flags;
+}
+
 export function cassandraNodeConfig(inv: Inventory, board: Board, seeds: readonly string[]): CassandraNodeConfig {
   const address = hostAddress(board);
   const heapMb = serviceSizing(inv, board, "cassandra").heapMb!;
@@ -70,7 +78,7 @@ export function cassandraNodeConfig(inv: Inventory, board: Board, seeds: readonl
       CASSANDRA_RACK: board.rack,
       MAX_HEAP_SIZE: `${heapMb}M`,
       HEAP_NEWSIZE: `${cassandraNewSizeMb(inv, board, heapMb)}M`,
-      JVM_EXTRA_OPTS: `-Dcassandra.config=file://${cassandraConfigPath}`,
+      JVM_EXTRA_OPTS: [`-Dcassandra.config=file://${cassandraConfigPath}`, ...startupFlags(inv.services.cassandra.startup)].join(" "),
     },
   };
 }

@@ -56,6 +56,14 @@ const services = z.strictObject({
     newSizeMb: mb.optional(),
     numTokens: z.number().int().min(1).max(256).default(16),
     replicationFactor: z.number().int().min(1).default(3),
+    startup: z.strictObject({
+      ringDelayMs: z.number().int().min(5000).max(300000).default(30000).describe(
+        "how long a starting node waits on gossip (Cassandra's ring delay, 30000 by default); a lab on one host needs less",
+      ),
+      gossipSettle: z.boolean().default(true).describe(
+        "wait for gossip to settle (about 8 s) before a node serves CQL; false suits a lab, where the roll's gates wait anyway",
+      ),
+    }).default({ ringDelayMs: 30000, gossipSettle: true }).describe("node start-up waits; Cassandra's defaults add no JVM flag"),
   }),
   kafka: z.strictObject({
     ...image, ...memory,

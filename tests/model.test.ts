@@ -109,6 +109,17 @@ describe("model", () => {
       assert.match(n.cassandraYaml, /authenticator: PasswordAuthenticator/);
       assert.match(n.cassandraYaml, /seeds: 192\.168\.50\.21,192\.168\.50\.22,192\.168\.50\.23,192\.168\.50\.24/);
     });
+    it("adds start-up flags only where the inventory leaves Cassandra's defaults (a desk that keeps them keeps its spec)", () => {
+      const opts = (p: ReturnType<typeof planCluster>) => p.cassandra.nodes.map((n) => n.env.JVM_EXTRA_OPTS);
+      assert.deepEqual(new Set(opts(plan)), new Set(["-Dcassandra.config=file:///etc/deskcluster/cassandra.yaml"]));
+      const lab = planCluster(stack("lab"));
+      assert.deepEqual(new Set(opts(lab)), new Set([
+        "-Dcassandra.config=file:///etc/deskcluster/cassandra.yaml -Dcassandra.ring_delay_ms=10000 -Dcassandra.skip_wait_for_gossip_to_settle=0",
+      ]));
+      const onlyDelay = planCluster(stack("dev", (raw) => { raw.services.cassandra.startup = { ringDelayMs: 15000 }; }));
+      assert.match(opts(onlyDelay)[0], /file:\S+ -Dcassandra\.ring_delay_ms=15000$/);
+      assert.throws(() => stack("dev", (raw) => { raw.services.cassandra.startup = { ringDelayMs: 100 }; }), /services\.cassandra\.startup\.ringDelayMs/);
+    });
     it("gives controller-only Kafka nodes no advertised listeners and brokers their rack", () => {
       const ctrl = plan.kafka.nodes.find((n) => n.board === "opi-m1")!.env;
       assert.equal(ctrl.KAFKA_PROCESS_ROLES, "controller");
