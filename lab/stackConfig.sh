@@ -14,6 +14,8 @@ STACK=lab
 cp "$ROOT/Pulumi.lab.yaml" "$OUT"
 cd "$ROOT"
 cfg() { pulumi config set --stack lab --config-file "$OUT" --secret "$1" >/dev/null; }
+# The inventory Pulumi.lab.yaml names unless DESKCLUSTER_LAB_INVENTORY gives another (a path from the repository's root).
+[ -z "${DESKCLUSTER_LAB_INVENTORY:-}" ] || pulumi config set --stack lab --config-file "$OUT" deskcluster:inventory "$DESKCLUSTER_LAB_INVENTORY" >/dev/null
 cfg deskcluster:sshPrivateKey <"$KEY"
 cfg deskcluster:hostKeys <"$HOSTKEYS"
 cfg deskcluster:cassandraSuperuserPassword <"$PASSWORD"

@@ -10,6 +10,9 @@ LAB=${DESKCLUSTER_LAB:-deskcluster-lab}
 export DESKCLUSTER_LAB=$LAB
 CACHE=${DESKCLUSTER_CACHE:-$HOME/.cache/deskcluster}
 DIR=$CACHE/lab/$LAB
+# DESKCLUSTER_LAB_INVENTORY: another inventory for the boards, the images and the stack config
+# (the upgrade test converges the previous release's); stacks/lab.yaml by default.
+INVENTORY=${DESKCLUSTER_LAB_INVENTORY:-stacks/lab.yaml}
 TIMES=()
 step() { local name=$1 s=$SECONDS; shift; echo "== $name"; "$@"; TIMES+=("$name: $((SECONDS - s))s"); }
 
@@ -41,13 +44,13 @@ step "boards" bash lab/boards.sh up --name "$LAB"
 push() {
   bash lab/registry.sh up --name "$LAB"
   # Every service image the lab inventory names goes to the boards' registry mirror.
-  mapfile -t wanted < <(node -e 'const y=require("yaml");const s=y.parse(require("fs").readFileSync("stacks/lab.yaml","utf8")).services;
+  mapfile -t wanted < <(node -e 'const y=require("yaml");const s=y.parse(require("fs").readFileSync(process.argv[2],"utf8")).services;
     const omit=require("fs").readFileSync(process.argv[1],"utf8").split("\n");
     const out=[s.cassandra.image,s.kafka.image];
     if(!omit.includes("stargate"))out.push(s.stargate?.coordinator.image,s.stargate?.graphql.image);
     if(!omit.includes("health"))out.push(s.health?.agent.image,s.health?.sink.image);
     if(!omit.includes("gateway"))out.push(s.gateway?.image);
-    console.log(out.filter(Boolean).join("\n"))' "$DIR/omitted")
+    console.log(out.filter(Boolean).join("\n"))' "$DIR/omitted" "$INVENTORY")
   bash lab/registry.sh push "${wanted[@]}"
 }
 step "registry" push

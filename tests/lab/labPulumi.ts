@@ -35,6 +35,10 @@ export const up = (extra = "") => pulumi(`up --yes --skip-preview --suppress-out
 export const rollLines = (out: string, system: string) =>
   [...out.matchAll(new RegExp(`running (roll ${system}: .*)$`, "gm"))].map((m) => m[1].trim());
 
+/** A roll's apply and done lines as "apply"/"done": one node at a time reads apply, done, apply, done, ... */
+export const rollEvents = (out: string, system: string) =>
+  rollLines(out, system).filter((l) => / applying | done in /.test(l)).map((l) => (l.includes(" applying ") ? "apply" : "done"));
+
 export async function containers(ctx: LabContext): Promise<Record<string, string>> {
   const all: Record<string, string> = {};
   for (const b of ctx.inventory.boards) {

@@ -2,9 +2,11 @@
 # The lab as the previous release left it: deskcluster 0.1 (every resource a dynamic resource,
 # its provider's code in state) unpacked from git into the cache and its own main command run,
 # on the same lab stack and state. The lab tests then upgrade it to this checkout.
-# Usage: tests/lab/previousRelease.sh [COMMIT]   (idempotent; the tree is kept in the cache)
+# Usage: tests/lab/previousRelease.sh [--inventory] [COMMIT]   (idempotent; the tree is kept in the cache)
+#   --inventory: only print the path of the previous release's lab inventory (the upgrade keeps it)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+ONLY_INVENTORY=0; [ "${1:-}" != --inventory ] || { ONLY_INVENTORY=1; shift; }
 # The last commit with dynamic providers (0.1); the upgrade test's starting point.
 COMMIT=${1:-9c7d06fe93111282114f8a276284279a97d5ca87}
 CACHE=${DESKCLUSTER_CACHE:-$HOME/.cache/deskcluster}
@@ -19,6 +21,7 @@ if [ ! -f "$TREE/.unpacked" ]; then
   git archive "$COMMIT" | tar -x -C "$TREE"
   touch "$TREE/.unpacked"
 fi
+[ "$ONLY_INVENTORY" = 0 ] || { echo "$TREE/stacks/lab.yaml"; exit 0; }
 # Same lock file: the same packages, so the tree shares this checkout's node_modules.
 if cmp -s package-lock.json "$TREE/package-lock.json"; then
   [ -e "$TREE/node_modules" ] || ln -s "$ROOT/node_modules" "$TREE/node_modules"

@@ -2,8 +2,11 @@
 // the lab hooks converged it with 0.1 (dynamic resources, their code in state) and then ran
 // this checkout's main command on it (tests/lab/upgrade.ts). Every resource moves to its new
 // type through an alias in an update, the state loses the stored provider code, and every
-// service container and Docker engine on the boards is the one that ran before.
+// service container and Docker engine on the boards is the one that ran before. The upgrade keeps
+// the previous release's inventory; this release's lab inventory follows as a day-2 change.
 import assert from "node:assert/strict";
+import { formatCounts } from "../../lab/load/ackedLoad";
+import { changesIn, rollEvents, rollLines } from "./labPulumi";
 import { upgradeRecord } from "./upgrade";
 
 const providerType = (t: string) => t.startsWith("pulumi:providers:");
@@ -60,5 +63,28 @@ describe("upgrade from the previous release (lab)", function () {
     assert.ok(Object.keys(before.containers).length >= 10);
     assert.deepEqual(after.containers, before.containers);
     assert.deepEqual(after.engines, before.engines);
+  });
+
+  it("then this release's lab inventory (shorter Cassandra start-up waits) rolls Cassandra alone, one node at a time, under load", () => {
+    const c = upgradeRecord()!.currentInventory;
+    assert.ok(c, "this release's lab inventory was not applied after the upgrade");
+    console.log(formatCounts("this release's lab inventory", c.counts).replace(/^/gm, "        "));
+    assert.equal(c.code, 0, `pulumi up failed:\n${changesIn(c.out)}`);
+    const lines = rollLines(c.out, "cassandra");
+    console.log(`        cassandra (${c.seconds}s): ${lines.find((l) => l.includes(" order "))}`);
+    assert.deepEqual(rollEvents(c.out, "cassandra"), ["apply", "done", "apply", "done", "apply", "done"], lines.join("\n"));
+    const cassandra = Object.keys(c.before.containers).filter((k) => /\/cassandra-/.test(k));
+    assert.equal(cassandra.length, 3);
+    for (const k of cassandra) assert.notEqual(c.after.containers[k], c.before.containers[k], `${k} was not restarted`);
+    const others = (f: Record<string, string>) => Object.fromEntries(Object.entries(f).filter(([k]) => !cassandra.includes(k)));
+    assert.deepEqual(others(c.after.containers), others(c.before.containers), "a container other than Cassandra's restarted");
+    assert.deepEqual(c.after.engines, c.before.engines);
+    for (const [board, opts] of Object.entries(c.jvmOptions)) assert.match(opts, / -Dcassandra\.ring_delay_ms=10000 -Dcassandra\.skip_wait_for_gossip_to_settle=0$/, board);
+    assert.equal(Object.keys(c.jvmOptions).length, 3);
+    assert.equal(c.counts.kafka.missing, 0, "acknowledged Kafka records missing");
+    assert.equal(c.counts.kafka.failed, 0, "Kafka writes left unacknowledged after the producer's retries");
+    assert.equal(c.counts.cassandra.missing, 0, "acknowledged Cassandra rows missing");
+    assert.equal(c.counts.cassandra.errors["unavailable (LOCAL_QUORUM refused)"] ?? 0, 0, "LOCAL_QUORUM writes refused");
+    assert.ok(c.counts.kafka.acknowledged > 100 && c.counts.cassandra.acknowledged > 100, "the load ran through the roll");
   });
 });

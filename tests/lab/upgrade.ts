@@ -3,11 +3,14 @@
 // of them test this checkout. What the upgrade planned and changed is recorded here for
 // tests/lab/upgrade.test.ts: the plan's steps, the state before and after, and what ran on the
 // boards (every service container and every board's Docker engine) before and after.
+// The upgrade keeps the inventory the previous release ran, so what it shows is the new version
+// alone; this checkout's own lab inventory follows as a day-2 change, under load.
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { labContext, labDir } from "../../lab/checks/labContext";
+import { AckedLoad, LoadCounts } from "../../lab/load/ackedLoad";
 import { unflatten } from "../../providers/flatProps";
-import { containers } from "./labPulumi";
+import { containers, pulumi, up } from "./labPulumi";
 
 const root = join(__dirname, "..", "..");
 
@@ -24,7 +27,18 @@ export interface StateFacts {
   /** Resources whose outputs copy what their inputs hold (specs, secret env, the recipe of a step with no undo): read gets the inputs. */
   inputCopies: string[];
 }
-export interface UpgradeRecord { plan: PlanStep[]; before: BoardFacts; after: BoardFacts; stateBefore: StateFacts; stateAfter: StateFacts; upSeconds: number }
+/** This checkout's lab inventory applied after the upgrade by a second `pulumi up`, under a counted load. */
+export interface InventoryChange {
+  code: number; out: string; seconds: number; before: BoardFacts; after: BoardFacts; counts: { kafka: LoadCounts; cassandra: LoadCounts };
+  /** JVM_EXTRA_OPTS of each Cassandra container that runs afterwards, by board. */
+  jvmOptions: Record<string, string>;
+}
+export interface UpgradeRecord {
+  plan: PlanStep[]; before: BoardFacts; after: BoardFacts; stateBefore: StateFacts; stateAfter: StateFacts; upSeconds: number;
+  /** The previous release's lab inventory, which the upgrade kept. */
+  inventory: string;
+  currentInventory?: InventoryChange;
+}
 
 let record: UpgradeRecord | undefined;
 export const upgradeRecord = (): UpgradeRecord | undefined => record;
@@ -79,13 +93,33 @@ async function boards(): Promise<BoardFacts> {
 /** The previous release's main command, this checkout's plan of the upgrade, then this checkout's main command. */
 export async function upgradeFromPreviousRelease(run: (cmd: string) => number): Promise<void> {
   if (run("bash tests/lab/previousRelease.sh") !== 0) throw new Error("tests/lab/previousRelease.sh failed");
+  const inventory = sh("bash tests/lab/previousRelease.sh --inventory").trim();
   const before = await boards();
   const stateBefore = state();
   if (run("npx --no-install tsc -p tsconfig.json") !== 0) throw new Error("tsc failed");
+  sh(`pulumi config set deskcluster:inventory ${inventory} ${stackArgs()}`);
   type Step = { op: string; urn: string; newState?: { type: string }; oldState?: { type: string } };
   const preview = JSON.parse(sh(`pulumi preview --json --policy-pack policies ${stackArgs()}`)) as { steps?: Step[] };
   const plan = (preview.steps ?? []).map((s) => ({ op: s.op, urn: s.urn, type: s.newState?.type ?? s.oldState?.type ?? "" }));
   const started = Date.now();
-  if (run("bash lab/up.sh") !== 0) throw new Error("lab/up.sh (the upgrade) failed");
-  record = { plan, before, after: await boards(), stateBefore, stateAfter: state(), upSeconds: Math.round((Date.now() - started) / 1000) };
+  if (run(`DESKCLUSTER_LAB_INVENTORY=${inventory} bash lab/up.sh`) !== 0) throw new Error("lab/up.sh (the upgrade) failed");
+  record = { plan, before, after: await boards(), stateBefore, stateAfter: state(), upSeconds: Math.round((Date.now() - started) / 1000), inventory };
+  record.currentInventory = await applyCurrentInventory();
+}
+
+/** Day 2 right after the upgrade, so that every lab test runs this checkout's lab inventory. */
+async function applyCurrentInventory(): Promise<InventoryChange> {
+  const ctx = labContext(root);
+  const load = await AckedLoad.start(ctx, `inventory-${Date.now()}`);
+  const before = await boards();
+  const set = await pulumi("config set deskcluster:inventory stacks/lab.yaml");
+  const r = set.code === 0 ? await up() : set; // pulumi() reports a failure in its code, it never throws
+  const counts = await load.stop();
+  const after = await boards();
+  const jvmOptions: Record<string, string> = {};
+  for (const [key, id] of Object.entries(after.containers).filter(([k]) => /\/cassandra-/.test(k))) {
+    const board = key.split("/")[0];
+    jvmOptions[board] = (await ctx.sh(board, `sudo docker inspect --format '{{range .Config.Env}}{{println .}}{{end}}' ${id} | sed -n 's/^JVM_EXTRA_OPTS=//p'`)).trim();
+  }
+  return { ...r, before, after, counts, jvmOptions };
 }
