@@ -27,7 +27,7 @@ suite() { # name, mocha args...
   p=$(grep -Eo '^ +[0-9]+ passing' "$log" | grep -Eo '[0-9]+' || echo 0)
   f=$(grep -Eo '^ +[0-9]+ failing' "$log" | grep -Eo '[0-9]+' || echo 0)
   s=$(grep -Eo '^ +[0-9]+ pending' "$log" | grep -Eo '[0-9]+' || echo 0) # this.skip() and it() without a body
-  [ "$rc" = 0 ] || [ "$f" != 0 ] || f=1 # a crash before the summary counts as a failure
+  [ "$rc" = 0 ] || [ "$f" != 0 ] || { f=1; echo "  1 failing (exit $rc before mocha's summary)" >>"$log"; } # a crash counts as a failure
   passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
 }
 suite unit-and-preview
@@ -36,6 +36,12 @@ if [ "${DESKCLUSTER_SKIP_LAB:-}" = 1 ]; then
 elif [ -f tests/lab/e2e.test.ts ]; then
   s=$(t); suite lab-e2e --config tests/lab/.mocharc.json; echo "lab end to end: $(( $(t) - s ))s"
 fi
+# CI keeps the tail of a long log: the failures of every suite again, last, where it shows them.
+for log in "$LOGDIR"/*.log; do
+  grep -qE '^ +[0-9]+ failing' "$log" || continue
+  echo "== failures of $(basename "$log" .log)"
+  if grep -q "before mocha's summary" "$log"; then tail -n 40 "$log"; else sed -n '/^ \+[0-9]\+ failing/,$p' "$log" | head -c 20000; fi
+done
 echo "== total $(( $(t) - T0 ))s"
 echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]
