@@ -13,18 +13,25 @@ import { checkScript, listening } from "../model/rollChecks";
 import { imagesProbe } from "../model/stepProbes";
 import { stack } from "./helpers";
 
-/** Runs a script with `docker` answering: images in `present` exist, a pull of `broken` fails. */
-function withFakeDocker(script: string, present: string[], broken = "none"): { code: number; calls: string[]; stdout: string } {
+/**
+ * Runs a script with `docker` answering: images in `present` exist, a pull of `broken` fails. A pull returns only once
+ * `together` pulls have started (within 10 s): pulls run one after another fail, whatever the machine's speed.
+ */
+function withFakeDocker(script: string, present: string[], broken = "none", together = 1, waitTenths = 100): { code: number; calls: string[]; stdout: string } {
   const dir = mkdtempSync(join(tmpdir(), "deskcluster-images-"));
   const log = join(dir, "calls");
+  const started = join(dir, "started");
   writeFileSync(log, "");
+  writeFileSync(started, "");
   writeFileSync(join(dir, "sudo"), `#!/bin/bash\nexec "$@"\n`);
   writeFileSync(join(dir, "docker"), [
     "#!/bin/bash",
     `echo "$*" >> ${log}`,
     `case "$1 $2" in`,
     `  "image inspect") case " ${present.join(" ")} " in *" $3 "*) exit 0 ;; *) exit 1 ;; esac ;;`,
-    `  "pull -q") [ "$3" = "${broken}" ] && { echo "pull $3: manifest unknown" >&2; exit 1; }; sleep 0.2; exit 0 ;;`,
+    `  "pull -q") echo "$3" >> ${started}; [ "$3" = "${broken}" ] && { echo "pull $3: manifest unknown" >&2; exit 1; }`,
+    `    for i in $(seq 1 ${waitTenths}); do [ "$(wc -l < ${started})" -ge ${together} ] && exit 0; sleep 0.1; done`,
+    `    echo "pull $3: ran alone" >&2; exit 1 ;;`,
     `esac`,
   ].join("\n"));
   for (const f of ["sudo", "docker"]) chmodSync(join(dir, f), 0o755);
@@ -47,12 +54,13 @@ describe("shorter critical path", () => {
 
   it("pulls only what the board lacks, side by side, and fails the step when one pull fails", () => {
     const images = ["deskcluster/cassandra:4.0.19", "deskcluster/kafka:3.9.1", "deskcluster/health-agent:0.1.0"];
-    const started = Date.now();
-    const ok = withFakeDocker(imagePullScript(images), ["deskcluster/kafka:3.9.1"]);
-    assert.equal(ok.code, 0);
+    const ok = withFakeDocker(imagePullScript(images), ["deskcluster/kafka:3.9.1"], "none", 2);
+    assert.equal(ok.code, 0, "the two pulls ran side by side");
     assert.deepEqual(ok.calls.filter((c) => c.startsWith("pull")), ["pull -q deskcluster/cassandra:4.0.19", "pull -q deskcluster/health-agent:0.1.0"]);
-    assert.ok(Date.now() - started < 1500, "the two pulls of 0.2 s each ran side by side");
-    assert.notEqual(withFakeDocker(imagePullScript(images), [], "deskcluster/kafka:3.9.1").code, 0);
+    const serial = ["set -e", ...images.map((i) => `sudo docker image inspect ${i} >/dev/null 2>&1 || sudo docker pull -q ${i} >/dev/null`)].join("\n");
+    // Pulls one after another can never reach three started, however long the stand-in waits.
+    assert.notEqual(withFakeDocker(serial, [], "none", 3, 5).code, 0, "the stand-in tells pulls one after another");
+    assert.notEqual(withFakeDocker(imagePullScript(images), [], "deskcluster/kafka:3.9.1", 3).code, 0);
     const probe = withFakeDocker(imagesProbe(images).script, ["deskcluster/kafka:3.9.1"]);
     assert.deepEqual(JSON.parse(probe.stdout.trim()), { missing: "2" });
     assert.deepEqual(JSON.parse(withFakeDocker(imagesProbe(images).script, images).stdout.trim()), imagesProbe(images).expect);
