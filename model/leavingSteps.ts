@@ -12,20 +12,36 @@ const sorted = (nodes: readonly RollNode[]) => [...nodes].sort((a, b) => a.board
 
 export function leavingSteps(system: RollSystem, nodes: readonly RollNode[], facts: RollFacts): RollStep[] {
   const leaving = sorted(facts.leaving ?? []);
-  return system === "cassandra" ? leaving.flatMap((l) => cassandraLeaves(l, nodes)) : leaving.flatMap((l) => kafkaLeaves(l, nodes));
+  return system === "cassandra" ? leaving.flatMap((l) => cassandraLeaves(l, nodes, facts.leavingRing?.get(l.board)))
+    : leaving.flatMap((l) => kafkaLeaves(l, nodes));
 }
 
-function cassandraLeaves(l: RollNode, stay: readonly RollNode[]): RollStep[] {
+function cassandraLeaves(l: RollNode, stay: readonly RollNode[], ring?: "down" | "gone"): RollStep[] {
   const upNormal = (o: RollNode, address: string): Check => ({ kind: "cassandra-up-normal", board: o.board, service: o.service, address });
+  const remove: RollStep = { board: l.board, service: l.service, apply: "remove", before: [], actions: [], after: [] };
+  // Out of the ring already (a run that stopped after its decommission): only the service is left to remove.
+  if (ring === "gone") return [remove];
+  const left: Check[] = stay.map((o) => ({ kind: "cassandra-left", board: o.board, service: o.service, address: l.address }));
+  if (ring === "down") {
+    // It cannot stream its own data: a node that stays removes it and the other replicas stream its ranges, which
+    // needs every node that stays Up/Normal.
+    const by = stay[0];
+    return [{
+      board: l.board, service: l.service, apply: "none",
+      before: stay.map((o) => upNormal(o, o.address)),
+      actions: [{ kind: "cassandra-removenode", board: by.board, service: by.service, address: l.address }],
+      after: left,
+    }, remove];
+  }
   return [
     {
       board: l.board, service: l.service, apply: "none",
       // Decommission streams from the leaving node: it and every node that stays must be Up/Normal.
       before: stay.flatMap((o) => [upNormal(o, o.address), upNormal(o, l.address)]),
       actions: [{ kind: "cassandra-decommission", board: l.board, service: l.service }],
-      after: stay.map((o) => ({ kind: "cassandra-left", board: o.board, service: o.service, address: l.address })),
+      after: left,
     },
-    { board: l.board, service: l.service, apply: "remove", before: [], actions: [], after: [] },
+    remove,
   ];
 }
 

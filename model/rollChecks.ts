@@ -92,9 +92,20 @@ export function actionScript(a: Action): string {
     case "cassandra-drain": return `${inContainer(a.service, "nodetool drain")} >/dev/null 2>&1 || true`;
     // Blocks until the node's ranges are streamed to the others (minutes with data); the checks after confirm it left.
     case "cassandra-decommission": return `${inContainer(a.service, "nodetool decommission")}`;
+    // Blocks until the other replicas streamed the removed node's ranges; a node the ring lists no more is done already.
+    case "cassandra-removenode": return shInContainer(a.service, removeNodeScript(a.address));
     case "kafka-reassign": return shInContainer(a.service, reassignScript(a.bootstrap, a.topics, a.brokers, a.off));
     case "kafka-unregister": return `${inContainer(a.service, `kafka-cluster unregister --bootstrap-server ${a.bootstrap} --id ${a.nodeId}`)}`;
   }
+}
+
+/** The host id `nodetool removenode` takes, found by address in `nodetool status` (the load column may be one word or two). */
+export function removeNodeScript(address: string): string {
+  return [
+    `id=$(nodetool status | awk -v a=${address} '$2 == a { for (i = 3; i <= NF; i++) if ($i ~ /^[0-9a-f]+(-[0-9a-f]+)+$/ && length($i) == 36) print $i }')`,
+    `[ -n "$id" ] || exit 0`,
+    `nodetool removenode "$id"`,
+  ].join("\n");
 }
 
 /** The ring as one node sees it: `nodetool status` lines, address to state (UN, DN, UJ, UL, ...). */

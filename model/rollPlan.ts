@@ -38,6 +38,8 @@ export type Action =
   | { readonly kind: "cassandra-drain"; readonly board: string; readonly service: string }
   /** Streams the node's data to the others and takes it out of the ring. */
   | { readonly kind: "cassandra-decommission"; readonly board: string; readonly service: string }
+  /** Run on a node that stays: takes the down node at `address` out of the ring, its ranges streamed from the other replicas. */
+  | { readonly kind: "cassandra-removenode"; readonly board: string; readonly service: string; readonly address: string }
   /** Moves every replica of `topics` ("all": every topic with a replica on `off`) onto `brokers`, with Kafka's own assignment. */
   | (Through & { readonly kind: "kafka-reassign"; readonly topics: readonly string[] | "all"; readonly brokers: readonly number[]; readonly off?: number })
   /** A stopped broker stays registered (fenced) in KRaft until unregistered. */
@@ -82,6 +84,8 @@ export interface RollFacts {
   readonly ownSeed?: ReadonlySet<string>;
   /** Nodes of the last run that left the inventory. */
   readonly leaving?: readonly RollNode[];
+  /** Leaving Cassandra boards as the ring lists them: "down" (a node that does not run cannot decommission itself), or "gone" (an earlier run took it out). */
+  readonly leavingRing?: ReadonlyMap<string, "down" | "gone">;
   /** Topics reassigned to include brokers that joined in this run (the inventory's `rebalance` setting). */
   readonly rebalance?: readonly string[];
 }

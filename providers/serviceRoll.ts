@@ -166,8 +166,14 @@ async function rollFacts(i: ServiceRollInputs, live: Record<string, ObservedServ
   const down = new Set(i.nodes.filter((n) => existing.has(n.board) && !live[n.service].running).map((n) => n.board));
   const leaving = (olds?.nodes ?? []).filter((n) => !i.specs[n.service]);
   const replaced = new Set<string>();
+  const leavingRing = new Map<string, "down" | "gone">();
   if (i.system === "cassandra" && existing.size > 0) {
     const ring = await ringStatus(i, live);
+    for (const l of ring.size > 0 ? leaving : []) {
+      const state = ring.get(l.address);
+      if (!state) leavingRing.set(l.board, "gone");
+      else if (state.startsWith("D")) leavingRing.set(l.board, "down");
+    }
     for (const n of i.nodes.filter((x) => existing.has(x.board))) {
       const state = ring.get(n.address);
       if (state === "UN" || ring.size === 0) continue;
@@ -179,7 +185,8 @@ async function rollFacts(i: ServiceRollInputs, live: Record<string, ObservedServ
     }
   }
   const activeController = i.system === "kafka" && existing.size > 0 ? await askActiveController(i) : undefined;
-  return { existing, down, replaced, leaving, activeController, ownSeed: new Set(i.nodes.filter((n) => i.joinConfigs?.[n.service]).map((n) => n.board)),
+  const ownSeed = new Set(i.nodes.filter((n) => i.joinConfigs?.[n.service]).map((n) => n.board));
+  return { existing, down, replaced, leaving, leavingRing, activeController, ownSeed,
     rebalance: i.rebalance };
 }
 

@@ -1,10 +1,14 @@
 // The rolling plan carrying nodes through their life, without boards: a board read back empty replaces its old
 // self and then restarts with its usual spec; a node that is its own seed joins an existing ring without itself;
-// a node that does not run is neither drained nor waited for; a leaving node is decommissioned (Cassandra) or
-// emptied (Kafka) before its service goes; brokers that join take a share of the rebalanced topics.
+// a node that does not run is neither drained nor waited for; a leaving node is decommissioned (Cassandra; removed by a
+// node that stays when it is down) or emptied (Kafka) before its service goes; brokers that join take a share of the rebalanced topics.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { replacingSpec } from "../model/cassandraConfig";
-import { actionScript, checkScript, parseRingStatus } from "../model/rollChecks";
+import { actionScript, checkScript, parseRingStatus, removeNodeScript } from "../model/rollChecks";
 import { cassandraRoll, kafkaRoll, RollNode } from "../model/rollPlan";
 import { pinnedServiceSpec } from "../model/swarmServiceSpec";
 
@@ -50,6 +54,39 @@ describe("node lifecycle in the rolling plan: Cassandra", () => {
     assert.deepEqual(plan.steps[0].after.map((c) => (c as { board: string }).board), ["n1", "n2", "n3"]);
     assert.ok(plan.steps[0].after.every((c) => c.kind === "cassandra-left" && c.address === "10.0.0.4"));
     assert.ok(plan.steps[0].before.some((c) => c.kind === "cassandra-up-normal" && c.address === "10.0.0.4"));
+  });
+
+  it("has a node that stays remove a leaving node the ring lists as down; one the ring lists no more only loses its service", () => {
+    const leaving = { board: "n4", service: "cassandra-n4", rack: "rack-1", address: "10.0.0.4" };
+    const down = cassandraRoll(ring, new Set(), { existing: names(ring), leaving: [leaving], leavingRing: new Map([["n4", "down" as const]]) });
+    assert.deepEqual(down.steps.map((s) => [s.board, s.apply]), [["n4", "none"], ["n4", "remove"]]);
+    assert.deepEqual(down.steps[0].actions, [{ kind: "cassandra-removenode", board: "n1", service: "cassandra-n1", address: "10.0.0.4" }]);
+    assert.ok(down.steps[0].before.every((c) => c.kind === "cassandra-up-normal" && c.address !== "10.0.0.4"), "no wait for the down node");
+    assert.deepEqual(down.steps[0].before.length, 3);
+    assert.ok(down.steps[0].after.every((c) => c.kind === "cassandra-left" && c.address === "10.0.0.4"));
+    const gone = cassandraRoll(ring, new Set(), { existing: names(ring), leaving: [leaving], leavingRing: new Map([["n4", "gone" as const]]) });
+    assert.deepEqual(gone.steps.map((s) => [s.board, s.apply, s.actions.length, s.before.length]), [["n4", "remove", 0, 0]]);
+  });
+
+  it("finds the down node's host id in nodetool status for removenode (load in one word or two), and is done when it is gone", () => {
+    const dir = mkdtempSync(join(tmpdir(), "deskcluster-removenode-"));
+    const log = join(dir, "calls");
+    writeFileSync(join(dir, "nodetool"), [
+      "#!/bin/sh", `[ "$1" = status ] || { echo "$*" >> ${log}; exit 0; }`,
+      "echo 'Datacenter: lab1'", "echo '--  Address      Load        Tokens  Owns  Host ID                               Rack'",
+      "echo 'UN  10.0.0.1     1.02 MiB    16      ?     0b6c2a0e-5a77-4f0e-9a55-2b1d0f6a7c11  rack-1'",
+      "echo 'DN  10.0.0.4     ?           16      ?     7d1e4f3a-0c2b-4e8d-b9a1-5f6e7d8c9b00  rack-1'",
+    ].join("\n"));
+    chmodSync(join(dir, "nodetool"), 0o755);
+    const run = (address: string) => spawnSync("sh", ["-c", removeNodeScript(address)], { env: { ...process.env, PATH: `${dir}:${process.env.PATH}` } });
+    try {
+      assert.equal(run("10.0.0.4").status, 0);
+      assert.equal(run("10.0.0.9").status, 0, "a node the ring lists no more: nothing to remove");
+      assert.equal(readFileSync(log, "utf8"), "removenode 7d1e4f3a-0c2b-4e8d-b9a1-5f6e7d8c9b00\n");
+      assert.match(actionScript({ kind: "cassandra-removenode", board: "n1", service: "cassandra-n1", address: "10.0.0.4" }), /docker exec "\$ctr" sh -c/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("puts the replace flag into the JVM options only, and reads the ring from nodetool status", () => {

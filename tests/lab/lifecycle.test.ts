@@ -1,6 +1,7 @@
 // A board's life on the live lab, under the counted, acknowledged load of the day-2 tests: a board wiped like a
 // dead SD card (new OS, data folder gone, new host key) comes back with its identity; a fifth board joins and
-// leaves again. Each `pulumi up` is the stack's own; the checks ask the boards, never the stack's state.
+// leaves again, once decommissioned and once, its Cassandra node stopped, removed from the ring by a node that stays.
+// Each `pulumi up` is the stack's own; the checks ask the boards, never the stack's state.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -108,7 +109,8 @@ describe("board lifecycle on the live lab (under load)", function () {
     assertNoLoss(counts);
   });
 
-  it("adds a fifth board (it joins the ring, its broker takes a share of the health topic), then removes it cleanly", async () => {
+  /** lab5 started and joined by a `pulumi up` (under load when `counted`); returns the inventory without it again. */
+  async function addFifth(counted: boolean): Promise<{ removed: string; topic: string }> {
     const withFifth = structuredClone(base);
     withFifth.identity.kafka[joining.name] = joining.nodeId;
     withFifth.boards.push({
@@ -123,30 +125,34 @@ describe("board lifecycle on the live lab (under load)", function () {
     assert.equal((await pulumi(`config set --secret deskcluster:hostKeys < ${dir}/hostkeys.json`)).code, 0);
     assert.equal((await pulumi(`config set deskcluster:inventory ${added}`)).code, 0);
     const topic = (base.services.health?.topic as string | undefined) ?? "deskcluster.health";
-    let load = await AckedLoad.start(ctx, `add-${Date.now()}`);
+    const load = counted ? await AckedLoad.start(ctx, `add-${Date.now()}`) : undefined;
     const r = await up("--refresh");
-    let counts = await load.stop();
-    console.log(formatCounts(`${joining.name} joining`, counts).replace(/^/gm, "      "));
+    const counts = await load?.stop();
+    if (counts) console.log(formatCounts(`${joining.name} joining`, counts).replace(/^/gm, "      "));
     assert.equal(r.code, 0, "pulumi up did not add the board");
     const joined = await ring(ctx, "lab1");
     assert.ok(joined.some((n) => n.address === joining.address && n.status === "UN"), JSON.stringify(joined));
     assert.deepEqual(await brokerIds(ctx), [1, 2, 3, joining.nodeId]);
     assert.ok((await replicas(ctx, topic)).some((l) => l.split(",").includes(String(joining.nodeId))), `${topic} not reassigned onto the new broker`);
     assert.ok((await swarmNodes(ctx, "lab1")).some((n) => n.hostname === joining.name && n.state === "ready"));
-    assertNoLoss(counts);
-
+    if (counts) assertNoLoss(counts);
     // Taken out of the inventory again (its ledger id stays retired in identity.kafka).
     const without = structuredClone(withFifth);
     without.boards = without.boards.filter((b: { name: string }) => b.name !== joining.name);
     const removed = join(dir, "lab-lifecycle-removed.yaml");
     writeFileSync(removed, stringify(without));
+    return { removed, topic };
+  }
+
+  /** lab5 out of the inventory by a `pulumi up` under load, its Cassandra node taken out of the ring by `removal`. */
+  async function removeFifth(removed: string, topic: string, removal: string): Promise<string> {
     assert.equal((await pulumi(`config set deskcluster:inventory ${removed}`)).code, 0);
-    load = await AckedLoad.start(ctx, `remove-${Date.now()}`);
+    const load = await AckedLoad.start(ctx, `remove-${Date.now()}`);
     const gone = await up("--refresh");
-    counts = await load.stop();
+    const counts = await load.stop();
     console.log(formatCounts(`${joining.name} leaving`, counts).replace(/^/gm, "      "));
     assert.equal(gone.code, 0, "pulumi up did not remove the board");
-    const order = ["cassandra-decommission", "kafka-reassign", `left the inventory: removing kafka-${joining.name}`]
+    const order = [removal, "kafka-reassign", `left the inventory: removing kafka-${joining.name}`]
       .map((l) => gone.out.indexOf(l));
     assert.ok(order.every((i) => i >= 0), `missing steps: ${order}`);
     assert.ok(order[1] < order[2], "the broker stopped before its partitions moved off");
@@ -162,5 +168,25 @@ describe("board lifecycle on the live lab (under load)", function () {
     ctx = labContext(root, dir);
     assert.equal((await pulumi(`config set --secret deskcluster:hostKeys < ${dir}/hostkeys.json`)).code, 0);
     assertNoLoss(counts);
+    return gone.out;
+  }
+
+  it("adds a fifth board (it joins the ring, its broker takes a share of the health topic), then removes it cleanly", async () => {
+    const { removed, topic } = await addFifth(true);
+    await removeFifth(removed, topic, `roll cassandra: ${joining.name}: cassandra-decommission`);
+  });
+
+  it("removes a board whose Cassandra node is down: a node that stays takes it out of the ring (removenode)", async () => {
+    const { removed, topic } = await addFifth(false);
+    // Its node stopped for good (as on a dead board; the swarm puts back no task of a service scaled to none): a node
+    // that does not run cannot decommission itself. A node kept running with its gossip off would not do: stopped
+    // later, it announces its shutdown to the others and comes back to their ring as a down node.
+    await ctx.sh("lab1", `sudo docker service scale --detach cassandra-${joining.name}=0 >/dev/null`);
+    for (let i = 0; i < 60 && !(await ring(ctx, "lab1")).some((n) => n.address === joining.address && n.status === "DN"); i++) {
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+    assert.ok((await ring(ctx, "lab1")).some((n) => n.address === joining.address && n.status === "DN"), `${joining.name} never seen down`);
+    const out = await removeFifth(removed, topic, `roll cassandra: ${joining.name}: cassandra-removenode`);
+    assert.doesNotMatch(out, /cassandra-decommission/, "a down node was asked to decommission itself");
   });
 });
