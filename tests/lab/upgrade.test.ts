@@ -79,7 +79,8 @@ describe("upgrade from the previous release (lab)", function () {
     const others = (f: Record<string, string>) => Object.fromEntries(Object.entries(f).filter(([k]) => !cassandra.includes(k)));
     assert.deepEqual(others(c.after.containers), others(c.before.containers), "a container other than Cassandra's restarted");
     assert.deepEqual(c.after.engines, c.before.engines);
-    for (const [board, opts] of Object.entries(c.jvmOptions)) assert.match(opts, / -Dcassandra\.ring_delay_ms=10000 -Dcassandra\.skip_wait_for_gossip_to_settle=0$/, board);
+    const flags = / -Dcassandra\.ring_delay_ms=10000 -Dcassandra\.skip_wait_for_gossip_to_settle=0$/;
+    for (const [board, opts] of Object.entries(c.jvmOptions)) assert.match(opts, flags, board);
     assert.equal(Object.keys(c.jvmOptions).length, 3);
     assert.equal(c.counts.kafka.missing, 0, "acknowledged Kafka records missing");
     assert.equal(c.counts.kafka.failed, 0, "Kafka writes left unacknowledged after the producer's retries");

@@ -119,7 +119,8 @@ async function applyCurrentInventory(): Promise<InventoryChange> {
   const jvmOptions: Record<string, string> = {};
   for (const [key, id] of Object.entries(after.containers).filter(([k]) => /\/cassandra-/.test(k))) {
     const board = key.split("/")[0];
-    jvmOptions[board] = (await ctx.sh(board, `sudo docker inspect --format '{{range .Config.Env}}{{println .}}{{end}}' ${id} | sed -n 's/^JVM_EXTRA_OPTS=//p'`)).trim();
+    const env = `sudo docker inspect --format '{{range .Config.Env}}{{println .}}{{end}}' ${id}`;
+    jvmOptions[board] = (await ctx.sh(board, `${env} | sed -n 's/^JVM_EXTRA_OPTS=//p'`)).trim();
   }
   return { ...r, before, after, counts, jvmOptions };
 }
