@@ -1,7 +1,7 @@
 // configgen for Cassandra: the official image's environment plus a rendered cassandra.yaml
 // (auth has no environment variable, so the whole file is rendered and mounted).
 import { stringify } from "yaml";
-import { Board, Inventory } from "./inventory";
+import { Board, cassandraStartupDefaults, Inventory } from "./inventory";
 import { cassandraNewSizeMb, serviceSizing } from "./memoryBudget";
 import { hostAddress } from "./network";
 import type { ServiceSpec } from "./swarmServiceSpec";
@@ -55,8 +55,8 @@ export function cassandraYaml(inv: Inventory, board: Board, seeds: readonly stri
 /** Only what differs from Cassandra's own defaults, so a desk that keeps them keeps the very same spec (and restarts nothing). */
 export function startupFlags(startup: Inventory["services"]["cassandra"]["startup"]): string[] {
   const flags: string[] = [];
-  if (startup.ringDelayMs !== 30000) flags.push(`-Dcassandra.ring_delay_ms=${startup.ringDelayMs}`);
-  if (!startup.gossipSettle) flags.push("-Dcassandra.skip_wait_for_gossip_to_settle=0");
+  if (startup.ringDelayMs !== cassandraStartupDefaults.ringDelayMs) flags.push(`-Dcassandra.ring_delay_ms=${startup.ringDelayMs}`);
+  if (startup.gossipSettle !== cassandraStartupDefaults.gossipSettle) flags.push("-Dcassandra.skip_wait_for_gossip_to_settle=0");
   return flags;
 }
 

@@ -49,6 +49,9 @@ const board = z.strictObject({
   }).default({ dataDir: "/var/lib/deskcluster" }),
 });
 
+/** Cassandra's own start-up waits: what a node does when the inventory says nothing (and no JVM flag says otherwise). */
+export const cassandraStartupDefaults = { ringDelayMs: 30000, gossipSettle: true } as const;
+
 const services = z.strictObject({
   cassandra: z.strictObject({
     ...image, ...memory,
@@ -57,13 +60,13 @@ const services = z.strictObject({
     numTokens: z.number().int().min(1).max(256).default(16),
     replicationFactor: z.number().int().min(1).default(3),
     startup: z.strictObject({
-      ringDelayMs: z.number().int().min(5000).max(300000).default(30000).describe(
+      ringDelayMs: z.number().int().min(5000).max(300000).default(cassandraStartupDefaults.ringDelayMs).describe(
         "how long a starting node waits on gossip (Cassandra's ring delay, 30000 by default); a lab on one host needs less",
       ),
-      gossipSettle: z.boolean().default(true).describe(
+      gossipSettle: z.boolean().default(cassandraStartupDefaults.gossipSettle).describe(
         "wait for gossip to settle (about 8 s) before a node serves CQL; false suits a lab, where the roll's gates wait anyway",
       ),
-    }).default({ ringDelayMs: 30000, gossipSettle: true }).describe("node start-up waits; Cassandra's defaults add no JVM flag"),
+    }).default(cassandraStartupDefaults).describe("node start-up waits; Cassandra's defaults add no JVM flag"),
   }),
   kafka: z.strictObject({
     ...image, ...memory,

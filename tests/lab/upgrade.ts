@@ -35,8 +35,6 @@ export interface InventoryChange {
 }
 export interface UpgradeRecord {
   plan: PlanStep[]; before: BoardFacts; after: BoardFacts; stateBefore: StateFacts; stateAfter: StateFacts; upSeconds: number;
-  /** The previous release's lab inventory, which the upgrade kept. */
-  inventory: string;
   currentInventory?: InventoryChange;
 }
 
@@ -103,7 +101,7 @@ export async function upgradeFromPreviousRelease(run: (cmd: string) => number): 
   const plan = (preview.steps ?? []).map((s) => ({ op: s.op, urn: s.urn, type: s.newState?.type ?? s.oldState?.type ?? "" }));
   const started = Date.now();
   if (run(`DESKCLUSTER_LAB_INVENTORY=${inventory} bash lab/up.sh`) !== 0) throw new Error("lab/up.sh (the upgrade) failed");
-  record = { plan, before, after: await boards(), stateBefore, stateAfter: state(), upSeconds: Math.round((Date.now() - started) / 1000), inventory };
+  record = { plan, before, after: await boards(), stateBefore, stateAfter: state(), upSeconds: Math.round((Date.now() - started) / 1000) };
   record.currentInventory = await applyCurrentInventory();
 }
 
