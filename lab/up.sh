@@ -58,6 +58,17 @@ config() {
   bash lab/stackConfig.sh "$DIR/Pulumi.lab.yaml" "$DIR/id_ed25519" "$DIR/hostkeys.json" "$DIR/cassandra-password" "$DIR/omitted"
 }
 step "stack config" config
+# The user's part before the first `pulumi up` (README, "From the lab to your desk"): bootstrap records
+# every board's host key in the stack config, each confirmed by the fingerprint its console shows.
+first_contact() {
+  local fps=() f
+  for f in "$DIR"/hostkeys/*/ssh_host_ed25519_key.pub; do
+    fps+=(--fingerprint "$(basename "$(dirname "$f")")=$(ssh-keygen -lf "$f" | awk '{print $2}')")
+  done
+  npx --no-install ts-node --transpile-only cli/bootstrap.ts "$INVENTORY" --stack lab --config-file "$DIR/Pulumi.lab.yaml" \
+    --identity "$DIR/id_ed25519" --password-file "$DIR/first-password" "${fps[@]}"
+}
+step "bootstrap (first contact)" first_contact
 . scripts/toolchain/env.sh
 STACK=lab . scripts/stackEnv.sh
 if [ "$STALE_STATE" = 1 ] && [ "$(pulumi stack --stack lab --show-ids 2>/dev/null | grep -c 'deskcluster:')" != 0 ]; then

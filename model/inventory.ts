@@ -2,6 +2,7 @@
 // its TypeScript types and of stacks/inventory.schema.json (editors complete and check YAML).
 import { z } from "zod";
 import { boardModelNames } from "./catalog";
+import { osNames } from "./operatingSystems";
 
 const name = z.string().regex(/^[a-z][a-z0-9-]{0,62}$/, "lowercase letters, digits and '-', starting with a letter");
 const ipv4 = z.ipv4();
@@ -40,6 +41,12 @@ const board = z.strictObject({
   model: z.enum(boardModelNames),
   ramMb: mb.optional().describe("only for model 'lab': the simulated board's RAM"),
   arch: platform.optional().describe("only for model 'lab': the host's architecture"),
+  os: z.enum(osNames).optional().describe(
+    "the OS flashed on the card; default: the model's usual one (Armbian on an Orange Pi, Raspberry Pi OS otherwise)",
+  ),
+  firstUser: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, "a Linux user name").optional().describe(
+    "the user the card came with (Raspberry Pi Imager's, or the one Armbian's first login made); only bootstrap and preflight read it",
+  ),
   rack: name,
   interfaces: z.array(networkInterface).min(1),
   roles: z.array(z.enum(roles)).min(1),

@@ -1,5 +1,6 @@
 // What the lab checks need: the lab's stack (model/labStack.ts: the inventory it runs and its
 // Cassandra password), and SSH to its boards with the lab's own key and pinned host keys.
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { hostAddress } from "../../model/network";
@@ -18,8 +19,10 @@ export interface LabContext {
   readonly dir: string;
   readonly password: string;
   target(board: string): SshTarget;
-  /** Runs a command on a board over the same pinned-host-key SSH path the program uses. */
+  /** Runs a command on a board over the same pinned-host-key SSH path the program uses, as the deploy user. */
   sh(board: string, command: string): Promise<string>;
+  /** Runs a command as root on the board's console (docker exec): what a user does by hand at the board, not deskcluster. */
+  console(board: string, command: string): Promise<string>;
 }
 
 export function labContext(root = join(__dirname, "..", ".."), dir = labDir()): LabContext {
@@ -34,6 +37,12 @@ export function labContext(root = join(__dirname, "..", ".."), dir = labDir()): 
   return {
     inventory: lab.inventory, omitted: lab.omitted, dir, password: lab.password, target,
     sh: async (board, command) => (await runOn(target(board), command)).stdout,
+    console: async (board, command) => {
+      const lab = process.env.DESKCLUSTER_LAB ?? "deskcluster-lab";
+      const r = spawnSync("docker", ["exec", `${lab}-${board}`, "bash", "-c", command], { encoding: "utf8" });
+      if (r.status !== 0) throw new Error(`board ${board} (console): ${command}: exit ${r.status}: ${r.stderr.trim()}`);
+      return r.stdout;
+    },
   };
 }
 

@@ -86,7 +86,7 @@ describe("board lifecycle on the live lab (under load)", function () {
     console.log(formatCounts(`the wipe of ${wiped}`, counts).replace(/^/gm, "      "));
     assert.equal(r.code, 0, "pulumi up did not bring the wiped board back");
     assert.match(r.out, new RegExp(`roll cassandra: ${wiped} \\(\\d+/\\d+\\): applying cassandra-${wiped} \\(replace\\)`), "no replace step");
-    const meta = await ctx.sh(wiped, "sudo cat $(sudo find /var/lib/deskcluster/kafka -name meta.properties | head -n 1)");
+    const meta = await ctx.console(wiped, "cat $(find /var/lib/deskcluster/kafka -name meta.properties | head -n 1)");
     assert.match(meta, /^node\.id=3$/m, "the wiped broker came back with another node id");
     assert.ok(clusterId.includes(/^cluster\.id=(\S+)$/m.exec(meta)![1]), `cluster id changed: ${meta} vs ${clusterId}`);
     assert.equal(await underReplicated(ctx), "", "partitions still under-replicated after pulumi up");
@@ -114,7 +114,7 @@ describe("board lifecycle on the live lab (under load)", function () {
     const withFifth = structuredClone(base);
     withFifth.identity.kafka[joining.name] = joining.nodeId;
     withFifth.boards.push({
-      name: joining.name, model: "lab", ramMb: 4096, arch: "amd64", rack: "rack-1",
+      name: joining.name, model: "lab", os: "armbian", firstUser: "opi", ramMb: 4096, arch: "amd64", rack: "rack-1",
       interfaces: [{ name: "eth0", kind: "wired", address: joining.address }],
       roles: ["swarm-worker", "cassandra", "kafka-broker", "health-agent"],
     });

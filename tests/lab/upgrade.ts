@@ -90,6 +90,8 @@ async function boards(): Promise<BoardFacts> {
 
 /** The previous release's main command, this checkout's plan of the upgrade, then this checkout's main command. */
 export async function upgradeFromPreviousRelease(run: (cmd: string) => number): Promise<void> {
+  // Cards as flashed, read by preflight and bootstrapped (the deploy user): the previous release then converges them.
+  if (run("bash lab/boards.sh up") !== 0) throw new Error("lab/boards.sh up failed");
   if (run("bash tests/lab/previousRelease.sh") !== 0) throw new Error("tests/lab/previousRelease.sh failed");
   const inventory = sh("bash tests/lab/previousRelease.sh --inventory").trim();
   const before = await boards();
