@@ -40,7 +40,16 @@ export function swarmJoinScript(address: string, leaderAddress: string): string 
     `if [ "$state" = "active" ] && [ "$(${managers})" = 0 ]; then state=lost; fi`,
     `if [ "$state" != "active" ]; then`,
     `  if [ "$state" != "inactive" ]; then sudo docker swarm leave --force >/dev/null 2>&1 || true; fi`,
-    `  sudo docker swarm join --token "$token" --advertise-addr ${address} --data-path-addr ${address} ${leaderAddress}:2377 >/dev/null`,
+    `  join() { sudo docker swarm join --token "$token" --advertise-addr ${address} --data-path-addr ${address} ${leaderAddress}:2377 2>&1 >/dev/null; }`,
+    // A busy manager answers "Timeout was reached before node joined" while the join goes on in the
+    // background: wait for it; only a join that never became active is left and tried once more.
+    `  if ! err=$(join); then`,
+    `    for i in $(seq 1 60); do [ "$(${swarmState})" = "active" ] && break; sleep 1; done`,
+    `    if [ "$(${swarmState})" != "active" ]; then`,
+    `      sudo docker swarm leave --force >/dev/null 2>&1 || true; sleep 3`,
+    `      if ! err2=$(join); then echo "swarm join of ${address} via ${leaderAddress} failed twice: $err / $err2" >&2; exit 1; fi`,
+    `    fi`,
+    `  fi`,
     `fi`,
     `sudo docker info --format '{{.Swarm.NodeID}}'`,
   ].join("\n");

@@ -2,11 +2,11 @@
 // a board leaving the inventory is drained, demoted if a manager and removed; the manager running the script
 // never removes itself (on a destroy it is the last one, and leaves by itself).
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { nodeRemoveScript } from "../model/swarmScripts";
+import { nodeRemoveScript, swarmJoinScript } from "../model/swarmScripts";
 
 function runAgainstFakeManager(script: string): string[] {
   const dir = mkdtempSync(join(tmpdir(), "deskcluster-swarm-"));
@@ -42,5 +42,56 @@ describe("swarm scripts: a board leaves the swarm", () => {
   });
   it("never removes the manager it runs on", () => {
     assert.deepEqual(runAgainstFakeManager(nodeRemoveScript("lab1", 1)), []);
+  });
+});
+
+/** A joining board whose `docker swarm join` fails as given; `activeAfter`: the state turns active after that many reads of it. */
+function joinAgainst(failures: number, activeAfter: number): { calls: string[]; code: number; err: string } {
+  const dir = mkdtempSync(join(tmpdir(), "deskcluster-join-"));
+  const log = join(dir, "calls");
+  writeFileSync(join(dir, "sudo"), `#!/bin/bash\nexec "$@"\n`);
+  writeFileSync(join(dir, "sleep"), `#!/bin/bash\nexit 0\n`); // no idle wait in a unit test
+  writeFileSync(join(dir, "docker"), [
+    "#!/bin/bash",
+    `echo "$*" >> ${log}`,
+    `n=$(grep -c '^swarm join' ${log}); reads=$(grep -c 'LocalNodeState' ${log})`,
+    `case "$*" in`,
+    `  "swarm join"*) [ "$n" -le ${failures} ] && { echo "Timeout was reached before node joined" >&2; exit 1; }; exit 0 ;;`,
+    `  *LocalNodeState*) if [ "$n" = 0 ]; then echo inactive; elif [ "$n" -gt ${failures} ] || [ "$reads" -gt ${activeAfter} ]; then echo active;`
+    + ` else echo pending; fi ;;`,
+    `  *RemoteManagers*) echo 1 ;;`,
+    `  *NodeID*) echo id9 ;;`,
+    `esac`,
+  ].join("\n"));
+  for (const f of ["sudo", "docker", "sleep"]) chmodSync(join(dir, f), 0o755);
+  try {
+    const r = spawnSync("bash", ["-c", swarmJoinScript("10.0.0.9", "10.0.0.1")], {
+      input: "SWMTKN-1-secret\n", encoding: "utf8", env: { ...process.env, PATH: `${dir}:${process.env.PATH}` },
+    });
+    const calls = readFileSync(log, "utf8").trim().split("\n").filter((l) => /^swarm (join|leave)/.test(l)).map((l) => l.split(" --")[0]);
+    return { calls, code: r.status ?? 1, err: r.stderr };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe("swarm scripts: a board joins", () => {
+  it("joins once when the manager answers", () => {
+    const r = joinAgainst(0, 0);
+    assert.deepEqual([r.code, r.calls], [0, ["swarm join"]]);
+  });
+  it("waits for a join that timed out and goes on in the background, without joining twice", () => {
+    const r = joinAgainst(1, 3);
+    assert.deepEqual([r.code, r.calls], [0, ["swarm join"]]);
+  });
+  it("leaves and joins once more when the first join never became active", () => {
+    const r = joinAgainst(1, 1000);
+    assert.deepEqual([r.code, r.calls], [0, ["swarm join", "swarm leave", "swarm join"]]);
+  });
+  it("fails naming both errors when the second join fails too, and never prints the token", () => {
+    const r = joinAgainst(2, 1000);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /failed twice: Timeout was reached .* \/ Timeout was reached/);
+    assert.doesNotMatch(r.err, /SWMTKN/);
   });
 });
