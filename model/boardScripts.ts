@@ -1,5 +1,6 @@
 // configgen: the idempotent shell scripts a board runs over SSH. Pure strings, tested without a board.
 import { BoardStep } from "./clusterPlan";
+import { OsName, operatingSystems } from "./operatingSystems";
 import { serviceName } from "./serviceNames";
 
 /** A heredoc that writes `content` to `path` only when it differs, so reruns touch nothing. */
@@ -111,6 +112,25 @@ export function engineRestartScript(plan: BoardStep): string[] {
   ];
 }
 
+/** Adds cgroup_enable=memory to the kernel arguments in the file the board's OS boots with (once). */
+function memoryCgroupArgument(os: OsName): string[] {
+  const args = "cgroup_enable=memory cgroup_memory=1";
+  if (operatingSystems[os].kernelArgs.form === "extraargs") {
+    const f = operatingSystems[os].kernelArgs.file;
+    return [
+      `if ! grep -q 'cgroup_enable=memory' ${f}; then`,
+      `  if grep -q '^extraargs=' ${f}; then sudo sed -i '/^extraargs=/ s/$/ ${args}/' ${f};`
+        + ` else echo 'extraargs=${args}' | sudo tee -a ${f} >/dev/null; fi`,
+      `fi`,
+    ];
+  }
+  return [
+    `for f in ${operatingSystems[os].kernelArgs.file} /boot/cmdline.txt; do`,
+    `  if [ -f "$f" ] && ! grep -q 'cgroup_enable=memory' "$f"; then sudo sed -i '1 s/$/ ${args}/' "$f"; break; fi`,
+    `done`,
+  ];
+}
+
 /** Docker from the distribution (as on Raspberry Pi OS), its daemon.json, and a memory cgroup that really limits. */
 export function dockerSetupScript(plan: BoardStep): string {
   return [
@@ -128,12 +148,11 @@ export function dockerSetupScript(plan: BoardStep): string {
     ...engineRestartScript(plan).map((l) => `  ${l}`),
     `elif [ "$changed" = 1 ]; then sudo systemctl restart docker; else sudo systemctl start docker; fi`,
     `for i in $(seq 1 60); do sudo docker info >/dev/null 2>&1 && break; sleep 1; done`,
-    // Raspberry Pi OS ignores --memory until the kernel enables the memory cgroup.
+    // Raspberry Pi OS ignores --memory until the kernel enables the memory cgroup; each OS keeps its kernel arguments elsewhere.
     `if [ "$(sudo docker info --format '{{.MemoryLimit}}')" != "true" ]; then`,
-    `  for f in /boot/firmware/cmdline.txt /boot/cmdline.txt; do`,
-    `    if [ -f "$f" ] && ! grep -q 'cgroup_enable=memory' "$f"; then sudo sed -i '1 s/$/ cgroup_enable=memory cgroup_memory=1/' "$f"; fi`,
-    `  done`,
-    `  echo "board ${plan.name}: the memory cgroup is not enabled; cmdline.txt now enables it: reboot the board and run pulumi up again" >&2`,
+    ...memoryCgroupArgument(plan.board.os).map((l) => `  ${l}`),
+    `  echo "board ${plan.name}: the memory cgroup is not enabled; ${operatingSystems[plan.board.os].kernelArgs.file} now enables it:`
+      + ` reboot the board and run pulumi up again" >&2`,
     `  exit 1`,
     `fi`,
     `echo "docker ${plan.name} $(sudo docker version --format '{{.Server.Version}}') changed=$changed"`,

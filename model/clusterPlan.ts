@@ -1,5 +1,6 @@
 // The whole derived plan of a desk cluster: everything components need, computed purely
 // from a validated inventory (check it with checkInventory first).
+import { OsName, osOf } from "./operatingSystems";
 import { boardImages } from "./boardImages";
 import { Arch, boardModel } from "./catalog";
 import { CassandraNodeConfig, cassandraNodeConfig, cassandraYaml } from "./cassandraConfig";
@@ -26,11 +27,12 @@ export interface BoardPlan {
 }
 
 /** What a board's own steps (base setup, Docker) need of its plan: what their recipes carry (stepRecipes.ts). */
-export type BoardStep = Pick<BoardPlan, "name" | "address" | "files"> & { readonly board: Pick<Board, "interfaces" | "storage" | "roles"> };
+export type BoardStep = Pick<BoardPlan, "name" | "address" | "files">
+  & { readonly board: Pick<Board, "interfaces" | "storage" | "roles"> & { readonly os: OsName } };
 
 export function boardStep(plan: BoardPlan): BoardStep {
   const { interfaces, storage, roles } = plan.board;
-  return { name: plan.name, address: plan.address, files: plan.files, board: { interfaces, storage, roles } };
+  return { name: plan.name, address: plan.address, files: plan.files, board: { interfaces, storage, roles, os: osOf(plan.board) } };
 }
 
 export interface CassandraNodePlan extends CassandraNodeConfig {

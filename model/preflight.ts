@@ -1,0 +1,256 @@
+// Preflight: what a board is before the first `pulumi up`, read without changing anything, and
+// judged against the inventory. The script prints facts as key=value lines; a key it cannot tell
+// is left out, so "missing" always means "unknown", never "no". Pure: the CLI runs it over SSH.
+import { boardModel } from "./catalog";
+import { boardArch } from "./clusterPlan";
+import { Board, Inventory } from "./inventory";
+import { wiredInterface } from "./network";
+import { operatingSystems, osNames, osOf, OsName } from "./operatingSystems";
+
+export interface Finding {
+  board: string;
+  field: string;
+  severity: "problem" | "note";
+  message: string;
+  fix: "pulumi up" | "you";
+}
+
+/** Quoted for any POSIX shell: board values never reach the script unquoted. */
+export const shellQuote = (s: string): string => `'${s.replace(/'/g, "'\\''")}'`;
+
+export const minFreeMb = 2048;
+export const minMaxMapCount = 1048575;
+const swapOff: Record<OsName, string> = {
+  "raspberry-pi-os": "sudo dphys-swapfile swapoff && sudo systemctl disable dphys-swapfile",
+  armbian: "sudo systemctl disable --now armbian-zram-config",
+};
+
+export function preflightScript(board: Board, inventory: Inventory, peers: string[]): string {
+  const iface = wiredInterface(board);
+  const units = [...new Set(osNames.flatMap((o) => operatingSystems[o].swapUnits))];
+  const dockerFmt = shellQuote("{{.Server.Version}}");
+  const lines = [
+    // Every file read goes through $R so tests can point the script at a fixture tree.
+    `R="\${PREFLIGHT_ROOT:-}"`,
+    // kv strips newlines: one fact is one line whatever the board prints.
+    `kv() { printf '%s=%s\\n' "$1" "$(printf '%s' "$2" | tr '\\n\\r' '  ')"; }`,
+    `has() { command -v "$1" >/dev/null 2>&1; }`,
+    // One compound command, parsed whole before it runs: nothing inside can eat the rest of `bash -s`'s stdin.
+    `{`,
+    `kv user "$(id -un 2>/dev/null)"`,
+    `has dpkg && kv arch "$(dpkg --print-architecture 2>/dev/null)"`,
+    `[ -r "$R/etc/os-release" ] && kv os.codename "$(sed -n 's/^VERSION_CODENAME=//p' "$R/etc/os-release" | tr -d '"' | head -n 1)"`,
+    ...osNames.map((o) => `[ -e "$R"${shellQuote(operatingSystems[o].releaseFile)} ] && kv os.release.${o} yes`),
+    `if has sudo; then`,
+    `  if sudo -n true >/dev/null 2>&1; then kv sudo.true ok; else kv sudo.true refused; fi`,
+    // A deploy user's sudoers rule lists commands, not ALL: `true` may be refused although systemctl is allowed.
+    `  if sudo -n -l systemctl >/dev/null 2>&1; then kv sudo.list ok; else kv sudo.list refused; fi`,
+    `else kv sudo.true absent; fi`,
+    `mc=""; c="$R/sys/fs/cgroup/cgroup.controllers"; v1="$R/proc/cgroups"`,
+    `if [ -r "$c" ] || [ -r "$v1" ]; then mc=no; fi`,
+    `if [ -r "$c" ] && grep -qw memory "$c"; then mc=yes; fi`,
+    `if [ -r "$v1" ] && awk '$1=="memory" && $4==1 {f=1} END {exit !f}' "$v1"; then mc=yes; fi`,
+    `[ -n "$mc" ] && kv kernel.memoryCgroup "$mc"`,
+    ...osNames.map((o) => {
+      const { file, form } = operatingSystems[o].kernelArgs;
+      const read = form === "cmdline" ? `head -n 1 "$f"` : `sed -n 's/^extraargs=//p' "$f" | tail -n 1`;
+      return `f="$R"${shellQuote(file)}; if [ -r "$f" ]; then kv boot.${o} "$(${read})"; else kv boot.${o}.absent yes; fi`;
+    }),
+    `[ -r "$R/proc/swaps" ] && kv swap.active "$(awk 'NR>1 {printf "%s%s", s, $1; s=" "}' "$R/proc/swaps")"`,
+    `if has systemctl; then`,
+    ...units.map((u) => `  kv unit.${u} "$(systemctl is-enabled ${shellQuote(u)} 2>/dev/null | head -n 1)"`),
+    `  kv time.timesyncd "$(systemctl is-active systemd-timesyncd 2>/dev/null)"`,
+    `  kv time.chrony "$(systemctl is-active chrony 2>/dev/null)"`,
+    `fi`,
+    `has timedatectl && kv time.ntpSynchronized "$(timedatectl show -p NTPSynchronized --value 2>/dev/null)"`,
+    `dd=${shellQuote(board.storage.dataDir)}; d="$dd"`,
+    `while [ ! -e "$R$d" ] && [ "$d" != / ]; do d=$(dirname "$d"); done`,
+    `if [ -e "$R$dd" ]; then kv storage.dataDirExists yes; else kv storage.dataDirExists no; fi`,
+    `kv storage.target "$d"`,
+    `src=""; has findmnt && src=$(findmnt -n -o SOURCE --target "$R$d" 2>/dev/null | head -n 1 | sed 's/\\[.*//')`,
+    `[ -z "$src" ] && has df && src=$(df -P "$R$d" 2>/dev/null | awk 'NR==2 {print $1}')`,
+    `[ -n "$src" ] && kv storage.source "$src"`,
+    `has df && kv storage.freeMb "$(df -Pm "$R$d" 2>/dev/null | awk 'NR==2 {print $4}')"`,
+    ...(board.storage.device ? [
+      `dev=${shellQuote(board.storage.device)}`,
+      `if [ -e "$R$dev" ]; then kv storage.devicePresent yes; else kv storage.devicePresent no; fi`,
+      `kv storage.deviceReal "$(readlink -f "$dev" 2>/dev/null)"`,
+      `has blkid && kv storage.deviceFs "$(blkid -o value -s TYPE "$dev" 2>/dev/null)"`,
+    ] : []),
+    ...(iface ? [
+      `i=${shellQuote(iface.name)}`,
+      `if [ -e "$R/sys/class/net/$i" ]; then kv wired.present yes; else kv wired.present no; fi`,
+      `if [ -e "$R/sys/class/net/$i/wireless" ] || [ -e "$R/sys/class/net/$i/phy80211" ]; then kv wired.wireless yes; else kv wired.wireless no; fi`,
+      `has ip && kv wired.addresses "$(ip -o -4 addr show dev "$i" 2>/dev/null | awk '{printf "%s%s", s, $4; s=" "}')"`,
+      ...peers.map((p) => `has ip && kv route.${p.replace(/[^0-9A-Za-z.:-]/g, "_")} "$(ip route get ${shellQuote(p)} 2>/dev/null | `
+        + `sed -n 's/.* dev \\([^ ]*\\).*/\\1/p' | head -n 1)"`),
+    ] : []),
+    `dv=""`,
+    `if has docker; then dv=$(sudo -n docker version --format ${dockerFmt} 2>/dev/null || docker version --format ${dockerFmt} 2>/dev/null); fi`,
+    `[ -n "$dv" ] && kv docker.version "$dv"`,
+    `has dpkg-query && kv docker.package "$(dpkg-query -W -f='\${db:Status-Abbrev} \${Version}\\n' docker.io docker-ce 2>/dev/null `
+      + `| awk '$1=="ii" {print $2; exit}')"`,
+    `[ -r "$R/proc/meminfo" ] && kv mem.totalKb "$(awk '$1=="MemTotal:" {print $2}' "$R/proc/meminfo")"`,
+    `if [ -r "$R/sys/fs/cgroup/memory.max" ]; then kv mem.cgroupLimit "$(cat "$R/sys/fs/cgroup/memory.max")"`,
+    `elif [ -r "$R/sys/fs/cgroup/memory/memory.limit_in_bytes" ]; then kv mem.cgroupLimit "$(cat "$R/sys/fs/cgroup/memory/memory.limit_in_bytes")"; fi`,
+    `[ -r "$R/proc/sys/vm/max_map_count" ] && kv sysctl.vm.max_map_count "$(cat "$R/proc/sys/vm/max_map_count")"`,
+    // Lets the caller tell a finished run from one cut short.
+    `kv preflight.done yes`,
+    `} </dev/null`,
+  ];
+  return lines.join("\n") + "\n";
+}
+
+export function parseFacts(stdout: string): Record<string, string> {
+  const facts: Record<string, string> = {};
+  for (const line of stdout.split("\n")) {
+    const eq = line.indexOf("=");
+    if (eq > 0) facts[line.slice(0, eq).trim()] = line.slice(eq + 1).replace(/\r$/, "");
+  }
+  return facts;
+}
+
+/** The OS the card really runs, by its release file; the declared one when no release file says. */
+export function detectedOs(facts: Record<string, string>): OsName | undefined {
+  return osNames.find((o) => facts[`os.release.${o}`] === "yes");
+}
+
+export function preflightFindings(board: Board, inventory: Inventory, facts: Record<string, string>): Finding[] {
+  const out: Finding[] = [];
+  const add = (field: string, severity: Finding["severity"], fix: Finding["fix"], message: string) =>
+    out.push({ board: board.name, field, severity, fix, message });
+  // A lab board is a twin of its card: what the card would show (swap units, no time sync, its boot file) is judged the same.
+  const hostLevel: Finding["severity"] = "problem";
+  const declared = osOf(board);
+  const os = detectedOs(facts) ?? declared;
+
+  const arch = boardArch(board), dpkgArch = facts.arch;
+  if (dpkgArch === undefined || dpkgArch === "") add("arch", "note", "you", "dpkg is missing: cannot tell the userland's architecture");
+  else if (arch && dpkgArch !== arch) {
+    add("arch", "problem", "you", dpkgArch === "armhf"
+      ? `the userland is 32-bit (dpkg says armhf), the board needs ${arch}: flash the 64-bit image (${operatingSystems[declared].label})`
+      : `dpkg says ${dpkgArch}, the board needs ${arch}: flash an ${arch} image`);
+  }
+
+  const codename = facts["os.codename"];
+  if (!codename) add("os", "problem", "you", "no VERSION_CODENAME in /etc/os-release: not the Debian bookworm the cluster is built for");
+  else if (codename !== "bookworm") {
+    add("os", "problem", "you", `the card runs ${codename}, deskcluster expects bookworm: flash ${operatingSystems[declared].label}`);
+  }
+  const seen = detectedOs(facts);
+  if (seen && seen !== declared) {
+    add("os", "problem", "you", `the card is ${operatingSystems[seen].label} (${operatingSystems[seen].releaseFile}) but the inventory `
+      + `means ${declared}: set \`os: ${seen}\` on the board or flash ${operatingSystems[declared].label}`);
+  } else if (!seen) {
+    add("os", "note", "you", `neither ${osNames.map((o) => operatingSystems[o].releaseFile).join(" nor ")} exists: assuming ${declared}`);
+  }
+
+  const user = facts.user || "the login user";
+  if (facts["sudo.true"] === "absent") add("sudo", "problem", "you", `sudo is not installed: install it and run \`npm run bootstrap\``);
+  else if (facts["sudo.true"] !== "ok" && facts["sudo.list"] !== "ok") {
+    add("sudo", "problem", "you", `sudo wants a password for user ${user}: run \`npm run bootstrap\` (it makes the deploy user)`);
+  }
+
+  const kernelMc = facts["kernel.memoryCgroup"];
+  const bootArgs = facts[`boot.${os}`];
+  const bootFile = operatingSystems[os].kernelArgs.file;
+  const bootHas = bootArgs !== undefined && /(^|\s)cgroup_enable=memory(\s|$)/.test(bootArgs);
+  if (kernelMc === "no") {
+    add("kernel.memoryCgroup", "problem", bootHas ? "you" : "pulumi up", bootHas
+      ? `${bootFile} has cgroup_enable=memory but the running kernel has no memory cgroup: reboot the board`
+      : "the kernel has no memory cgroup, so Docker's memory limits do nothing: pulumi up adds cgroup_enable=memory to "
+        + `${bootFile} (a reboot follows)`);
+  } else if (kernelMc === undefined) add("kernel.memoryCgroup", "note", "you", "cannot read /sys/fs/cgroup or /proc/cgroups");
+  if (facts[`boot.${os}.absent`] === "yes") {
+    add("kernel.memoryCgroup", "problem", "you", `${bootFile} is missing: is the card really ${operatingSystems[os].label}?`);
+  } else if (bootArgs !== undefined && !bootHas && kernelMc !== "no") {
+    // The Pi's kernel keeps the controller off without the argument, whatever /sys shows now.
+    add("kernel.memoryCgroup", os === "raspberry-pi-os" ? "problem" : "note", "pulumi up",
+      `${bootFile} lacks cgroup_enable=memory: pulumi up adds it (a reboot follows)`);
+  }
+
+  const active = facts["swap.active"];
+  if (active) {
+    add("swap", hostLevel, "you", `swap is on (${active}): Cassandra and Kafka must not swap onto the SD card; turn it off: ${swapOff[os]}`);
+  }
+  for (const unit of operatingSystems[os].swapUnits) {
+    if (facts[`unit.${unit}`] === "enabled") {
+      add("swap", hostLevel, "you", `${unit} is enabled: swap comes on at every boot; turn it off: ${swapOff[os]}`);
+    }
+  }
+
+  const ntp = facts["time.ntpSynchronized"];
+  const service = ["timesyncd", "chrony"].find((s) => facts[`time.${s}`] === "active");
+  if (!ntp) add("time", "note", "you", "timedatectl is missing or gave no answer: cannot tell whether the clock is synchronised");
+  else if (ntp !== "yes") {
+    add("time", hostLevel, "you", service
+      ? `the clock is not synchronised yet although ${service === "chrony" ? "chrony" : "systemd-timesyncd"} runs (no RTC on these boards): `
+        + "check the board reaches an NTP server"
+      : "the clock is not synchronised and no time service runs (no RTC on these boards): sudo systemctl enable --now systemd-timesyncd");
+  }
+
+  const { dataDir, device } = board.storage;
+  const source = facts["storage.source"];
+  if (device) {
+    const real = facts["storage.deviceReal"];
+    if (facts["storage.devicePresent"] === "no") {
+      add("storage.device", "problem", "you", `${device} does not exist: plug the disk in`);
+    } else if (source !== undefined && source !== device && source !== real) {
+      add("storage.device", "problem", "you", `${dataDir} is on ${source}, not on ${device}: mount ${device} at ${dataDir} `
+        + "(an fstab entry; deskcluster never formats a disk)");
+    }
+    if (facts["storage.deviceFs"] === "" && facts["storage.devicePresent"] === "yes") {
+      add("storage.device", "note", "you", `blkid finds no file system on ${device} (or cannot read it without root)`);
+    }
+  } else {
+    add("storage.dataDir", "note", "you", `no storage.device declared: ${dataDir} lives on ${source ?? "the root file system"} (the SD card)`);
+  }
+  if (facts["storage.dataDirExists"] === "no") {
+    add("storage.dataDir", "note", "pulumi up", `${dataDir} does not exist yet (checked ${facts["storage.target"] ?? "its parent"}): pulumi up makes it`);
+  }
+  const free = Number(facts["storage.freeMb"]);
+  if (facts["storage.freeMb"] && free < minFreeMb) {
+    add("storage.dataDir", "problem", "you", `only ${free} MB free for ${dataDir} (at least ${minFreeMb} MB): free space or use a bigger disk`);
+  }
+
+  const iface = wiredInterface(board);
+  if (iface) {
+    const field = `interfaces[${board.interfaces.indexOf(iface)}]`;
+    if (facts["wired.present"] === "no") {
+      add(field, "problem", "you", `${iface.name} does not exist: plug the Ethernet cable in or fix the interface name in the inventory`);
+    } else if (facts["wired.wireless"] === "yes" && !iface.wiredDespiteName) {
+      add(field, "problem", "you", `${iface.name} is a wireless interface: cluster traffic must be wired`);
+    }
+    const addresses = facts["wired.addresses"];
+    if (facts["wired.present"] === "yes" && addresses !== undefined && !addresses.split(" ").some((a) => a.split("/")[0] === iface.address)) {
+      add(field, inventory.network.manage ? "note" : "problem", inventory.network.manage ? "pulumi up" : "you",
+        `${iface.name} has ${addresses || "no IPv4 address"}, not ${iface.address}`
+        + (inventory.network.manage ? `: pulumi up writes it (${operatingSystems[os].network})` : ": network.manage is false, so set it yourself"));
+    }
+    for (const [key, dev] of Object.entries(facts)) {
+      if (!key.startsWith("route.") || dev === "" || dev === iface.name) continue;
+      add(field, "problem", "you", `traffic to ${key.slice(6)} leaves through ${dev}, not ${iface.name}: cluster traffic must stay wired`);
+    }
+  }
+
+  if (!facts["docker.version"]) {
+    add("docker", "note", "pulumi up", facts["docker.package"]
+      ? `Docker ${facts["docker.package"]} is installed but its daemon does not answer: pulumi up starts it`
+      : "Docker is not installed: pulumi up installs it");
+  }
+
+  const expected = boardModel(board.model).ramMb ?? board.ramMb;
+  const totalMb = Number(facts["mem.totalKb"]) / 1024;
+  const limitMb = Number(facts["mem.cgroupLimit"]) / 1048576; // "max" (no limit) is NaN
+  const seenMb = Math.min(...[totalMb, limitMb].filter((n) => Number.isFinite(n) && n > 0));
+  if (expected && Number.isFinite(seenMb) && seenMb < expected * 0.85) {
+    add("ramMb", "problem", "you", `the board has ${Math.round(seenMb)} MB of RAM, the inventory counts on ${expected} MB: `
+      + "fix the model (or ramMb) in the inventory");
+  }
+
+  const maps = Number(facts["sysctl.vm.max_map_count"]);
+  if (facts["sysctl.vm.max_map_count"] && maps < minMaxMapCount) {
+    add("sysctl.vm.max_map_count", "note", "you", `vm.max_map_count is ${maps}; Cassandra recommends ${minMaxMapCount} in production`);
+  }
+  return out;
+}
