@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { utils } from "ssh2";
 import { bootstrapScript, parseBootstrapOutcome, sudoCheckScript } from "../model/bootstrap";
-import { Board, Inventory } from "../model/inventory";
+import { Board, Inventory, sshUserOf } from "../model/inventory";
 import { hostAddress } from "../model/network";
 import { operatingSystems, osOf } from "../model/operatingSystems";
 import { validateInventoryFile } from "../model/validateInventory";
@@ -77,7 +77,7 @@ async function bootstrapBoard(board: Board, inv: Inventory, opts: BootstrapOptio
   };
   const to = (user: string, auth: Pick<ContactTarget, "privateKey" | "password">) =>
     contact({ board: board.name, host, port, user, ...auth }, pinned, opts.timeoutMs);
-  const deployUser = inv.ssh.user;
+  const deployUser = sshUserOf(inv, board);
   const firstUser = board.firstUser ?? deployUser;
   const deployReady = async (): Promise<boolean> => {
     let c: BoardContact;

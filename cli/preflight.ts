@@ -3,7 +3,7 @@
 // preflight never sends a password. Exit 0: no problem; 1: a problem (or no inventory); 2: usage.
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { Board, Inventory } from "../model/inventory";
+import { Board, Inventory, sshUserOf } from "../model/inventory";
 import { hostAddress } from "../model/network";
 import { osOf } from "../model/operatingSystems";
 import { Finding, parseFacts, preflightFindings, preflightScript } from "../model/preflight";
@@ -89,11 +89,8 @@ async function check(board: Board, inv: Inventory, o: Options, cred: { privateKe
   const address = hostAddress(board);
   const report: BoardReport = { board: board.name, address, os: osOf(board), reachable: false, findings: [], facts: {} };
   const sshProblem = (message: string) => report.findings.push({ board: board.name, field: "ssh", severity: "problem", fix: "you", message });
-  const user = o.values["first-contact"] ? board.firstUser : inv.ssh.user;
-  if (!user) {
-    sshProblem("--first-contact needs the board's firstUser in the inventory (the user the card came with)");
-    return report;
-  }
+  // A board without firstUser came with the deploy user itself (as bootstrap assumes too).
+  const user = o.values["first-contact"] ? board.firstUser ?? sshUserOf(inv, board) : sshUserOf(inv, board);
   const recorded = cred.hostKeys[board.name];
   const judge = judgeHostKey(board.name, { recorded, confirmed: o.fingerprints.get(board.name), acceptNew: o.values["accept-new"] });
   try {

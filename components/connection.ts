@@ -6,6 +6,8 @@ import { BoardAddress } from "../providers/sshTarget";
 
 export interface SshCredentials {
   readonly user: string;
+  /** Boards whose deploy user is not `user` (inventory `sshUser`). */
+  readonly users?: Readonly<Record<string, string>>;
   readonly port: number;
   /** Host keys by board name, as `ssh-ed25519 AAAA...`; never skipped. Checked here, pinned by the plugin. */
   readonly hostKeys: pulumi.Input<Record<string, string>>;
@@ -16,6 +18,6 @@ export function boardConnection(creds: SshCredentials, board: string, address: s
   const pinned = pulumi.unsecret(pulumi.output(creds.hostKeys).apply((keys) => !!keys[board]));
   return pinned.apply((ok) => {
     if (!ok) throw new Error(`board ${board}: no host key in config deskcluster:hostKeys; pin it before connecting`);
-    return { board, host: address, port: creds.port, user: creds.user };
+    return { board, host: address, port: creds.port, user: creds.users?.[board] ?? creds.user };
   });
 }

@@ -61,6 +61,7 @@ export function loadStackInputs(config: pulumi.Config, rules: InventoryRules = c
     inventory: omitServices(inventory, omitted as OmittableService[]),
     ssh: {
       user: inventory.ssh.user, port: inventory.ssh.port,
+      users: Object.fromEntries(inventory.boards.filter((b) => b.sshUser).map((b) => [b.name, b.sshUser!])),
       hostKeys: config.requireSecretObject<Record<string, string>>("hostKeys"),
     },
     cassandraSuperuserPassword: config.requireSecret("cassandraSuperuserPassword"),

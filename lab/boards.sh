@@ -46,7 +46,7 @@ inventory() {
     const { osOf } = require("./model/operatingSystems"); const { boardModel } = require("./model/catalog");
     console.log("admin", d.admin.address);
     for (const b of d.boards) console.log(b.name, b.interfaces[0].address, osOf(b), boardModel(b.model).ramMb ?? b.ramMb,
-      b.firstUser ?? d.ssh?.user ?? "pi");' "$INV")
+      b.firstUser ?? b.sshUser ?? d.ssh?.user ?? "pi");' "$INV")
 }
 # What down must find unchanged: the host's cgroup mounts and the hierarchy of each controller
 cgroups() { ls /sys/fs/cgroup; awk 'NR > 1 {print $1, "hierarchy", $2}' /proc/cgroups; }
@@ -138,13 +138,14 @@ up() {
   log "up: ${#pids[@]} boards ready; files in $DIR"
   [ "${#created[@]}" -gt 0 ] && [ "$AS_FLASHED" = 0 ] || return 0
   # The user's part for the cards just flashed: read them, then first contact.
-  local only=() fps=()
+  local only=() fps=() rc
   for b in "${created[@]}"; do
     only+=(--board "$b")
     fps+=(--fingerprint "$b=$(ssh-keygen -lf "$DIR/hostkeys/$b/ssh_host_ed25519_key.pub" | awk '{print $2}')")
   done
   (cd "$ROOT" && npx --no-install ts-node --transpile-only cli/preflight.ts "$INV" --first-contact --identity "$DIR/id_ed25519" \
-    "${only[@]}" "${fps[@]}" --json >"$DIR/preflight-as-flashed.json") || true
+    "${only[@]}" "${fps[@]}" --json >"$DIR/preflight-as-flashed.json") && rc=0 || rc=$?
+  echo "$rc" >"$DIR/preflight-as-flashed.rc" # non-zero: problems found, as on every card as flashed
   (cd "$ROOT" && node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
     console.log(`preflight of the cards as flashed: ${r.problems} problems on ${r.boards.length} boards in ${r.seconds} s`);' \
     "$DIR/preflight-as-flashed.json")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Writes a lab stack config (a copy of Pulumi.lab.yaml with the lab's secrets encrypted
 # under the lab passphrase) outside the repository, for `pulumi --config-file`.
-# usage: lab/stackConfig.sh OUT.yaml SSH_PRIVATE_KEY HOSTKEYS.json PASSWORD_FILE [OMITTED_FILE]   (HOSTKEYS.json: unused, kept for callers)
+# usage: lab/stackConfig.sh OUT.yaml SSH_PRIVATE_KEY HOSTKEYS.json|- PASSWORD_FILE [OMITTED_FILE]
+#   HOSTKEYS.json: pinned as they are (previews with throwaway keys); -: left to `npm run bootstrap` (lab/up.sh)
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 OUT=$1 KEY=$2 HOSTKEYS=$3 PASSWORD=$4 OMITTED=${5:-/dev/null}
@@ -17,7 +18,7 @@ cfg() { pulumi config set --stack lab --config-file "$OUT" --secret "$1" >/dev/n
 # The inventory Pulumi.lab.yaml names unless DESKCLUSTER_LAB_INVENTORY gives another (a path from the repository's root).
 [ -z "${DESKCLUSTER_LAB_INVENTORY:-}" ] || pulumi config set --stack lab --config-file "$OUT" deskcluster:inventory "$DESKCLUSTER_LAB_INVENTORY" >/dev/null
 cfg deskcluster:sshPrivateKey <"$KEY"
-# The host keys: recorded by `npm run bootstrap` (lab/up.sh runs it next), as on a real desk.
+[ "$HOSTKEYS" = - ] || cfg deskcluster:hostKeys <"$HOSTKEYS"
 cfg deskcluster:cassandraSuperuserPassword <"$PASSWORD"
 # services this machine cannot run (one name a line): the typed list deskcluster:omitServices
 i=0; omit=""

@@ -44,6 +44,9 @@ const board = z.strictObject({
   os: z.enum(osNames).optional().describe(
     "the OS flashed on the card; default: the model's usual one (Armbian on an Orange Pi, Raspberry Pi OS otherwise)",
   ),
+  sshUser: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, "a Linux user name").optional().describe(
+    "the deploy user on this board when it differs from ssh.user (bootstrap makes it; pulumi up logs in as it)",
+  ),
   firstUser: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, "a Linux user name").optional().describe(
     "the user the card came with (Raspberry Pi Imager's, or the one Armbian's first login made); only bootstrap and preflight read it",
   ),
@@ -111,7 +114,7 @@ export const inventorySchema = z.strictObject({
     datacenter: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/),
   }),
   admin: z.strictObject({ name, address: ipv4 }).describe("the host that runs pulumi (the admin Pi)"),
-  ssh: z.strictObject({ user: z.string().default("pi"), port: z.number().int().default(22) }).default({ user: "pi", port: 22 }),
+  ssh: z.strictObject({ user: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, "a Linux user name").default("pi"), port: z.number().int().default(22) }).default({ user: "pi", port: 22 }),
   network: z.strictObject({
     manage: z.boolean().default(true).describe("write a static address for the wired interface; false for simulated boards"),
     dns: z.array(ipv4).default([]),
@@ -136,3 +139,6 @@ export type Inventory = z.output<typeof inventorySchema>;
 export type Board = Inventory["boards"][number];
 export type NetworkInterface = Board["interfaces"][number];
 export type Services = Inventory["services"];
+
+/** The user deskcluster logs in as on a board: its own `sshUser`, else the desk's `ssh.user`. */
+export const sshUserOf = (inventory: Pick<Inventory, "ssh">, board: Pick<Board, "sshUser">): string => board.sshUser ?? inventory.ssh.user;

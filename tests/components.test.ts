@@ -62,7 +62,7 @@ async function buildLab(): Promise<Registered[]> {
   const { DeskCluster } = await import("../components/deskCluster");
   const cluster = new DeskCluster("lab", {
     inventory: stack("lab"),
-    ssh: { user: "pi", port: 22, hostKeys: pulumi.secret(hostKeys) },
+    ssh: { user: "pi", users: { lab4: "deploy4" }, port: 22, hostKeys: pulumi.secret(hostKeys) },
     cassandraSuperuserPassword: pulumi.secret(password),
   });
   await new Promise((resolve) => pulumi.all([cluster.urn, cluster.kafka.clusterId, cluster.cassandra.ready]).apply(resolve));
@@ -152,6 +152,8 @@ describe("components (Pulumi mocks, lab inventory)", function () {
     const isSecretAt = (e: Registered, key: string) => JSON.stringify((e.inputs as any)[key] ?? {}).includes(secretSig);
     // A step sends its board's address only: the plugin pins the host key from config, so no key is in any input.
     assert.deepEqual(plain(one("lab1-base").inputs.connection), { board: "lab1", host: "172.30.77.11", port: 22, user: "pi" });
+    // A board's own deploy user (inventory sshUser) where it differs from ssh.user.
+    assert.equal(plain(one("lab4-base").inputs.connection).user, "deploy4");
     for (const [b, k] of Object.entries(hostKeys)) assert.ok(!r.some((e) => e.raw.includes(k)), `the host key of ${b} is in a resource's inputs`);
     assert.ok(isSecretAt(one("swarm-join-lab2"), "stdin"), "join token");
     assert.ok(isSecretAt(one("cassandra-auth"), "stdin"), "superuser password");

@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { hostAddress } from "../../model/network";
-import { Inventory } from "../../model/inventory";
+import { Inventory, sshUserOf } from "../../model/inventory";
 import { labDir, labStack } from "../../model/labStack";
 import { OmittableService } from "../../model/omitServices";
 import { runOn } from "../../providers/sshSession";
@@ -32,7 +32,7 @@ export function labContext(root = join(__dirname, "..", ".."), dir = labDir()): 
   const target = (board: string): SshTarget => {
     const b = lab.inventory.boards.find((x) => x.name === board);
     if (!b) throw new Error(`no board ${board} in stacks/lab.yaml`);
-    return { board, host: hostAddress(b), port: lab.inventory.ssh.port, user: lab.inventory.ssh.user, privateKey, hostKey: hostKeys[board] };
+    return { board, host: hostAddress(b), port: lab.inventory.ssh.port, user: sshUserOf(lab.inventory, b), privateKey, hostKey: hostKeys[board] };
   };
   return {
     inventory: lab.inventory, omitted: lab.omitted, dir, password: lab.password, target,

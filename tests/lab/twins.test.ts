@@ -58,6 +58,7 @@ describe("twin boards, preflight and bootstrap (cards as flashed)", function () 
     const report = JSON.parse(readFileSync(join(dir, "preflight-as-flashed.json"), "utf8")) as Report;
     console.log(`      preflight of ${report.boards.length} cards as flashed: ${report.problems} problems in ${report.seconds} s`);
     assert.ok(report.problems > 0);
+    assert.equal(readFileSync(join(dir, "preflight-as-flashed.rc"), "utf8").trim(), "1", "preflight's exit code with problems found");
     const problems = (board: string) => report.boards.find((r) => r.board === board)!.findings
       .filter((f) => f.severity === "problem").map((f) => f.field);
     for (const b of ctx.inventory.boards) {
