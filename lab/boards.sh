@@ -150,7 +150,7 @@ up() {
     console.log(`preflight of the cards as flashed: ${r.problems} problems on ${r.boards.length} boards in ${r.seconds} s`);' \
     "$DIR/preflight-as-flashed.json")
   (cd "$ROOT" && npx --no-install ts-node --transpile-only cli/bootstrap.ts "$INV" --no-save --identity "$DIR/id_ed25519" \
-    --deploy-key "$DIR/id_ed25519" --password-file "$DIR/first-password" "${only[@]}" "${fps[@]}")
+    --deploy-key "$DIR/id_ed25519" --password-file "$DIR/first-password" --host-keys-out /dev/null "${only[@]}" "${fps[@]}")
   log "bootstrap: the deploy user on ${created[*]}"
 }
 

@@ -1,6 +1,7 @@
 // configgen: the idempotent shell scripts a board runs over SSH. Pure strings, tested without a board.
 import { BoardStep } from "./clusterPlan";
 import { OsName, operatingSystems } from "./operatingSystems";
+import { architectureCheck, osPreparationScript } from "./osPreparation";
 import { serviceName } from "./serviceNames";
 
 /** A heredoc that writes `content` to `path` only when it differs, so reruns touch nothing. */
@@ -40,13 +41,14 @@ export function wiredCheckScript(plan: BoardStep, peers: readonly string[]): str
   ];
 }
 
-/** Hostname, the managed /etc/hosts block, the static wired address and the data folders. */
+/** Hostname, the managed /etc/hosts block, the static wired address, the OS preparation (osPreparation.ts) and the data folders. */
 export function baseSetupScript(plan: BoardStep, peers: readonly string[] = []): string {
   const { name, files, board } = plan;
   const dataDir = board.storage.dataDir;
   return [
     ...header,
     ...wiredCheckScript(plan, peers),
+    ...architectureCheck(plan),
     `if [ "$(hostname)" != "${name}" ]; then sudo hostnamectl set-hostname ${name} 2>/dev/null || sudo hostname ${name};`
       + ` echo ${name} | sudo tee /etc/hostname >/dev/null; changed=1; fi`,
     // Replace only our block in /etc/hosts; the rest of the file is the board's.
@@ -62,6 +64,7 @@ export function baseSetupScript(plan: BoardStep, peers: readonly string[] = []):
         `if [ "$changed" = 1 ] && command -v nmcli >/dev/null; then sudo nmcli connection reload; fi`,
       ]
       : []),
+    ...osPreparationScript(plan),
     `sudo mkdir -p ${dataDir}/cassandra ${dataDir}/kafka`,
     // apache/kafka runs as uid 1000; the cassandra entrypoint fixes its own ownership.
     `sudo chown 1000:1000 ${dataDir}/kafka`,

@@ -10,6 +10,7 @@
  */
 export const sudoCommands: readonly string[] = [
   "docker", "systemctl", "mkdir", "usermod", "touch", "tee", "sed", "nmcli", "install", "hostnamectl", "hostname", "cp", "chown", "apt-get",
+  "swapoff", "sysctl",
 ];
 
 /** Where commands are looked up on the board: sudo's secure_path on Debian, so the rule names what sudo runs. */
@@ -92,13 +93,15 @@ export function bootstrapScript(opts: { deployUser: string; publicKey: string })
 }
 
 /**
- * Run as the deploy user: exit 0 when sudo lets it run every command of the rule without a password, at
- * the paths the rule would name. The sudoers file itself is readable by root only; this is what it grants.
+ * Run as the deploy user: exit 0 when sudo's own listing of what it grants (`sudo -n -l`, no password) names every
+ * command of the rule at the path the rule would name. Listed, not run: docker is not installed before the first
+ * `pulumi up`, and `sudo -l CMD` fails for a command that is missing. The sudoers file itself is root's to read.
  */
 export function sudoCheckScript(): string {
   return [
+    `granted=$(sudo -n -l 2>/dev/null) || { echo "sudo -n -l wants a password" >&2; exit 1; }`,
     ...eachCommandPath,
-    `  sudo -n -l "$p" >/dev/null 2>&1 || { echo "sudo refuses $p" >&2; exit 1; }`,
+    `  case "$granted" in *"$p,"* | *"$p") ;; *) echo "sudo does not grant $p" >&2; exit 1 ;; esac`,
     `done`,
     "",
   ].join("\n");

@@ -28,11 +28,12 @@ export interface BoardPlan {
 
 /** What a board's own steps (base setup, Docker) need of its plan: what their recipes carry (stepRecipes.ts). */
 export type BoardStep = Pick<BoardPlan, "name" | "address" | "files">
-  & { readonly board: Pick<Board, "interfaces" | "storage" | "roles"> & { readonly os: OsName } };
+  & { readonly board: Pick<Board, "interfaces" | "storage" | "roles"> & { readonly os: OsName; readonly arch?: Arch } };
 
 export function boardStep(plan: BoardPlan): BoardStep {
   const { interfaces, storage, roles } = plan.board;
-  return { name: plan.name, address: plan.address, files: plan.files, board: { interfaces, storage, roles, os: osOf(plan.board) } };
+  const arch = boardArch(plan.board);
+  return { name: plan.name, address: plan.address, files: plan.files, board: { interfaces, storage, roles, os: osOf(plan.board), ...(arch ? { arch } : {}) } };
 }
 
 export interface CassandraNodePlan extends CassandraNodeConfig {

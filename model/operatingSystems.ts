@@ -13,8 +13,9 @@ export interface OperatingSystem {
   readonly releaseFile: string;
   /** Where the kernel command line is set, and how (a whole line, or Armbian's `extraargs=`). */
   readonly kernelArgs: { readonly file: string; readonly form: "cmdline" | "extraargs" };
-  /** The units that turn swap on at boot. */
+  /** The units that turn swap on at boot, and the swap they turn on (as /proc/swaps names it). */
   readonly swapUnits: readonly string[];
+  readonly swapDevices: readonly string[];
   /** The network stack that applies a static address. */
   readonly network: "NetworkManager" | "systemd-networkd";
   /** How the first user comes to be, for the README and the bootstrap's messages. */
@@ -29,6 +30,7 @@ export const operatingSystems: Record<OsName, OperatingSystem> = {
     releaseFile: "/etc/rpi-issue",
     kernelArgs: { file: "/boot/firmware/cmdline.txt", form: "cmdline" },
     swapUnits: ["dphys-swapfile.service"],
+    swapDevices: ["/var/swap"],
     network: "NetworkManager",
     firstUser: "made by Raspberry Pi Imager (its OS customisation: user name, password, SSH public key)",
     firstUserSudoNeedsPassword: false, // the imager's first boot writes /etc/sudoers.d/010_pi-nopasswd
@@ -38,6 +40,7 @@ export const operatingSystems: Record<OsName, OperatingSystem> = {
     releaseFile: "/etc/armbian-release",
     kernelArgs: { file: "/boot/armbianEnv.txt", form: "extraargs" },
     swapUnits: ["armbian-zram-config.service"],
+    swapDevices: ["/dev/zram0"],
     network: "systemd-networkd",
     firstUser: "made at the first login on the console or over SSH as root (armbian-firstlogin)",
     firstUserSudoNeedsPassword: true,

@@ -2,6 +2,7 @@
 // judged against the inventory. The script prints facts as key=value lines; a key it cannot tell
 // is left out, so "missing" always means "unknown", never "no". Pure: the CLI runs it over SSH.
 import { boardModel } from "./catalog";
+import { maxMapCount, runsDataNodes } from "./osPreparation";
 import { boardArch } from "./clusterPlan";
 import { Board, Inventory } from "./inventory";
 import { wiredInterface } from "./network";
@@ -19,7 +20,7 @@ export interface Finding {
 export const shellQuote = (s: string): string => `'${s.replace(/'/g, "'\\''")}'`;
 
 export const minFreeMb = 2048;
-export const minMaxMapCount = 1048575;
+export const minMaxMapCount = maxMapCount;
 const swapOff: Record<OsName, string> = {
   "raspberry-pi-os": "sudo dphys-swapfile swapoff && sudo systemctl disable dphys-swapfile",
   armbian: "sudo systemctl disable --now armbian-zram-config",
@@ -60,6 +61,7 @@ export function preflightScript(board: Board, inventory: Inventory, peers: strin
     `if has systemctl; then`,
     ...units.map((u) => `  kv unit.${u} "$(systemctl is-enabled ${shellQuote(u)} 2>/dev/null | head -n 1)"`),
     `  kv time.timesyncd "$(systemctl is-active systemd-timesyncd 2>/dev/null)"`,
+    `  kv time.timesyncdEnabled "$(systemctl is-enabled systemd-timesyncd 2>/dev/null | head -n 1)"`,
     `  kv time.chrony "$(systemctl is-active chrony 2>/dev/null)"`,
     `fi`,
     `has timedatectl && kv time.ntpSynchronized "$(timedatectl show -p NTPSynchronized --value 2>/dev/null)"`,
@@ -164,29 +166,37 @@ export function preflightFindings(board: Board, inventory: Inventory, facts: Rec
   if (facts[`boot.${os}.absent`] === "yes") {
     add("kernel.memoryCgroup", "problem", "you", `${bootFile} is missing: is the card really ${operatingSystems[os].label}?`);
   } else if (bootArgs !== undefined && !bootHas && kernelMc !== "no") {
-    // The Pi's kernel keeps the controller off without the argument, whatever /sys shows now.
-    add("kernel.memoryCgroup", os === "raspberry-pi-os" ? "problem" : "note", "pulumi up",
-      `${bootFile} lacks cgroup_enable=memory: pulumi up adds it (a reboot follows)`);
+    // The running kernel has the controller (it is what /sys shows): the argument is not needed now. Raspberry Pi OS's
+    // kernel turns the controller off without it, which the kernel check above reports.
+    add("kernel.memoryCgroup", "note", "you", `${bootFile} lacks cgroup_enable=memory, but the running kernel has the memory cgroup: nothing to do`);
   }
 
+  // pulumi up turns swap off where Cassandra or Kafka run and keeps time with systemd-timesyncd (model/osPreparation.ts).
+  const data = runsDataNodes(board.roles);
+  const [swapLevel, swapFix]: [Finding["severity"], Finding["fix"]] = data ? [hostLevel, "pulumi up"] : ["note", "you"];
+  const swapWhy = data ? "Cassandra and Kafka must not swap onto the SD card: pulumi up turns it off"
+    : `no Cassandra or Kafka node here, so deskcluster leaves it; to turn it off: ${swapOff[os]}`;
   const active = facts["swap.active"];
-  if (active) {
-    add("swap", hostLevel, "you", `swap is on (${active}): Cassandra and Kafka must not swap onto the SD card; turn it off: ${swapOff[os]}`);
-  }
+  if (active) add("swap", swapLevel, swapFix, `swap is on (${active}): ${swapWhy}`);
   for (const unit of operatingSystems[os].swapUnits) {
-    if (facts[`unit.${unit}`] === "enabled") {
-      add("swap", hostLevel, "you", `${unit} is enabled: swap comes on at every boot; turn it off: ${swapOff[os]}`);
-    }
+    if (facts[`unit.${unit}`] === "enabled") add("swap", swapLevel, swapFix, `${unit} is enabled: swap comes on at every boot; ${swapWhy}`);
   }
 
   const ntp = facts["time.ntpSynchronized"];
   const service = ["timesyncd", "chrony"].find((s) => facts[`time.${s}`] === "active");
   if (!ntp) add("time", "note", "you", "timedatectl is missing or gave no answer: cannot tell whether the clock is synchronised");
   else if (ntp !== "yes") {
-    add("time", hostLevel, "you", service
-      ? `the clock is not synchronised yet although ${service === "chrony" ? "chrony" : "systemd-timesyncd"} runs (no RTC on these boards): `
-        + "check the board reaches an NTP server"
-      : "the clock is not synchronised and no time service runs (no RTC on these boards): sudo systemctl enable --now systemd-timesyncd");
+    if (service) {
+      add("time", hostLevel, "you", `the clock is not synchronised yet although ${service === "chrony" ? "chrony" : "systemd-timesyncd"} runs `
+        + "(no RTC on these boards): check the board reaches an NTP server");
+    } else if (facts["time.timesyncdEnabled"] === "enabled") {
+      // Enabled but not running: its unit's conditions held it back (in a container, always: the clock is the host's).
+      add("time", hostLevel, "you", "the clock is not synchronised: systemd-timesyncd is enabled but does not run "
+        + "(see `systemctl status systemd-timesyncd`); no RTC on these boards");
+    } else {
+      add("time", hostLevel, "pulumi up", "the clock is not synchronised and no time service runs (no RTC on these boards): "
+        + "pulumi up enables systemd-timesyncd");
+    }
   }
 
   const { dataDir, device } = board.storage;
@@ -250,7 +260,7 @@ export function preflightFindings(board: Board, inventory: Inventory, facts: Rec
 
   const maps = Number(facts["sysctl.vm.max_map_count"]);
   if (facts["sysctl.vm.max_map_count"] && maps < minMaxMapCount) {
-    add("sysctl.vm.max_map_count", "note", "you", `vm.max_map_count is ${maps}; Cassandra recommends ${minMaxMapCount} in production`);
+    add("sysctl.vm.max_map_count", "note", "pulumi up", `vm.max_map_count is ${maps}; Cassandra recommends ${minMaxMapCount}: pulumi up sets it`);
   }
   return out;
 }

@@ -3,6 +3,7 @@
 // Pure: the same code gives the provider its probe and the tests their expectations.
 import { createHash } from "node:crypto";
 import { BoardStep } from "./clusterPlan";
+import { osPreparationFacts } from "./osPreparation";
 
 export interface Probe {
   readonly script: string;
@@ -26,13 +27,15 @@ const asWritten = (content: string) => `${content.replace(/\n$/, "")}\n`;
 
 export function baseProbe(plan: BoardStep): Probe {
   const dataDir = plan.board.storage.dataDir;
+  const os = osPreparationFacts(plan);
   return {
     script: probeScript({
       hostname: "hostname",
       hostsBlock: shellDigest(`sed -n '/^# BEGIN deskcluster$/,/^# END deskcluster$/p' /etc/hosts`),
       dataDirs: `test -d ${dataDir}/cassandra && test -d ${dataDir}/kafka && echo present || echo missing`,
+      ...os.facts,
     }),
-    expect: { hostname: plan.name, hostsBlock: digest(asWritten(plan.files.hosts)), dataDirs: "present" },
+    expect: { hostname: plan.name, hostsBlock: digest(asWritten(plan.files.hosts)), dataDirs: "present", ...os.expect },
   };
 }
 

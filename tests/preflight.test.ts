@@ -125,12 +125,12 @@ describe("preflight: a Raspberry Pi OS card as flashed", () => {
     assert.equal(facts["storage.target"], "/mnt"); // the data folder does not exist yet: its nearest parent
   });
 
-  it("finds swap (unit enabled and swap active), with the command that turns it off", () => {
+  it("finds swap (unit enabled and swap active) on a Cassandra board, for pulumi up to turn off", () => {
     const swap = about(findings, "swap");
     assert.equal(swap.length, 2, JSON.stringify(swap));
-    for (const f of swap) assert.deepEqual([f.board, f.severity, f.fix], ["pi-w1", "problem", "you"]);
+    for (const f of swap) assert.deepEqual([f.board, f.severity, f.fix], ["pi-w1", "problem", "pulumi up"]);
     assert.ok(swap.some((f) => /dphys-swapfile.service is enabled/.test(f.message)));
-    assert.ok(swap.every((f) => f.message.includes("sudo dphys-swapfile swapoff && sudo systemctl disable dphys-swapfile")));
+    assert.ok(swap.every((f) => f.message.includes("Cassandra and Kafka must not swap onto the SD card: pulumi up turns it off")));
   });
 
   it("finds the memory cgroup off, to be added to /boot/firmware/cmdline.txt by pulumi up", () => {
@@ -138,6 +138,15 @@ describe("preflight: a Raspberry Pi OS card as flashed", () => {
     assert.equal(mc.length, 1, JSON.stringify(mc));
     assert.deepEqual([mc[0].severity, mc[0].fix], ["problem", "pulumi up"]);
     assert.match(mc[0].message, /\/boot\/firmware\/cmdline\.txt/);
+  });
+
+  it("tells a time service that is off (pulumi up enables it) from one enabled that does not run (the user looks)", () => {
+    const off = about(run({ ...piOs(), active: {} }, "pi-w1").findings, "time");
+    assert.deepEqual(off.map((f) => [f.severity, f.fix]), [["problem", "pulumi up"]]);
+    const held = { ...piOs(), active: {}, enabled: { ...piOs().enabled, "systemd-timesyncd": "enabled" } };
+    const stuck = about(run(held, "pi-w1").findings, "time");
+    assert.deepEqual(stuck.map((f) => [f.severity, f.fix]), [["problem", "you"]]);
+    assert.match(stuck[0].message, /systemd-timesyncd is enabled but does not run/);
   });
 
   it("finds the clock not synchronised, the data folder off the declared disk, Docker to install; sudo and arch are fine", () => {
@@ -190,11 +199,16 @@ describe("preflight: an Armbian card as flashed", () => {
       [["problem", "you", "sudo wants a password for user orangepi: run `npm run bootstrap` (it makes the deploy user)"]]);
   });
 
-  it("zram swap on, with Armbian's own way to turn it off", () => {
+  it("zram swap on a KRaft controller: pulumi up turns it off; on a board without data nodes, Armbian's own way is named", () => {
     const swap = problems(about(findings, "swap"));
     assert.equal(swap.length, 2);
-    assert.ok(swap.every((f) => f.message.includes("sudo systemctl disable --now armbian-zram-config")));
+    assert.ok(swap.every((f) => f.fix === "pulumi up"));
     assert.ok(swap.some((f) => f.message.includes("/dev/zram0")));
+    const dev = stack("dev");
+    const gatewayOnly = { ...dev, boards: dev.boards.map((b) => (b.name === "opi-m1" ? { ...b, roles: ["swarm-manager" as const] } : b)) };
+    const left = about(run(armbian(), "opi-m1", gatewayOnly).findings, "swap");
+    assert.equal(left.length, 2);
+    assert.ok(left.every((f) => f.severity === "note" && f.message.includes("sudo systemctl disable --now armbian-zram-config")));
   });
 
   it("reads cgroup_enable=memory from armbianEnv.txt's extraargs, not the Pi's cmdline.txt", () => {

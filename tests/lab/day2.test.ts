@@ -95,6 +95,10 @@ describe("day 2 on the live lab (a second pulumi up, under load)", function () {
     // /etc/hosts is a bind mount in a lab board: rewrite it in place, as the base step does.
     await ctx.console("lab3", "sed '/^# BEGIN deskcluster$/,/^# END deskcluster$/{/ lab1$/d}' /etc/hosts > /tmp/hosts && cat /tmp/hosts > /etc/hosts");
     await ctx.sh("lab4", "sudo systemctl stop docker.socket docker.service");
+    // The OS by hand, on the boards' consoles: swap back on at boot, time sync off, vm.max_map_count reset (the kernel's, so every board's).
+    await ctx.console("lab1", "systemctl enable dphys-swapfile.service >/dev/null 2>&1");
+    await ctx.console("lab2", "systemctl disable systemd-timesyncd.service >/dev/null 2>&1");
+    await ctx.console("lab3", "sysctl -q -w vm.max_map_count=65530");
     const seen = await pulumi("preview --refresh --expect-no-changes");
     assert.notEqual(seen.code, 0, "preview --refresh --expect-no-changes passed with drift on the boards");
     for (const expected of [
@@ -102,6 +106,9 @@ describe("day 2 on the live lab (a second pulumi up, under load)", function () {
       /drift: board lab1: swarm node lab2: field labels/,
       /drift: board lab3: base setup: field hostsBlock/,
       /drift: board lab4: docker: field active is inactive/,
+      /drift: board lab1: base setup: field swap is on: dphys-swapfile\.service/,
+      /drift: board lab2: base setup: field timeSync is off/,
+      /drift: board lab3: base setup: field maxMapCount is 65530/,
     ]) assert.match(seen.out, expected);
     const fixed = await up("--refresh");
     assert.equal(fixed.code, 0, `pulumi up --refresh failed:\n${changesIn(fixed.out)}`);
@@ -109,6 +116,9 @@ describe("day 2 on the live lab (a second pulumi up, under load)", function () {
     const clean = await pulumi("preview --refresh --expect-no-changes");
     assert.equal(clean.code, 0, `drift left after pulumi up --refresh:\n${changesIn(clean.out)}`);
     assert.match(await ctx.sh("lab3", "cat /etc/hosts"), / lab1\n/);
+    assert.equal((await ctx.console("lab1", "systemctl is-enabled dphys-swapfile.service || true")).trim(), "disabled");
+    assert.equal((await ctx.console("lab2", "systemctl is-enabled systemd-timesyncd.service || true")).trim(), "enabled");
+    assert.ok(Number(await ctx.console("lab3", "sysctl -n vm.max_map_count")) >= 1048575);
   });
 
   it("puts a board whose engine restarted back: Ready in the swarm with its tasks running", async () => {
