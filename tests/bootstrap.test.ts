@@ -7,7 +7,7 @@ import { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ParsedKey, Server, utils } from "ssh2";
-import { bootstrapBoards } from "../cli/bootstrap";
+import { bootstrapBoards } from "../cli/bootstrapBoards";
 import { fingerprintOf } from "../cli/firstContact";
 import { memoryStackConfig } from "../cli/stackConfig";
 import { bootstrapScript, sudoCommands, sudoCommandsUsed, sudoersPath } from "../model/bootstrap";

@@ -10,7 +10,8 @@ import { dirname, join } from "node:path";
 import { stringify } from "yaml";
 import { fingerprintOf } from "../cli/firstContact";
 import { Board, Inventory } from "../model/inventory";
-import { Finding, parseFacts, preflightFindings, preflightScript, shellQuote } from "../model/preflight";
+import { Finding, preflightFindings } from "../model/preflightFindings";
+import { parseFacts, preflightScript, shellQuote } from "../model/preflightScript";
 import { hostKey, startBoard, userKey } from "./fakeBoard";
 import { rawStack, root, stack } from "./helpers";
 
