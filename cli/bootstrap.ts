@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { validateInventoryFile } from "../model/validateInventory";
 import { formatViolation } from "../model/violation";
@@ -24,6 +25,11 @@ const usage = `usage: npm run bootstrap -- <inventory.yaml> --stack NAME [option
   --timeout SECONDS          per connection (default 15)`;
 
 class UsageError extends Error {}
+
+function promptLine(question: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  return new Promise((resolve) => rl.question(question, (a) => { rl.close(); resolve(a); }));
+}
 
 function promptHidden(question: string): Promise<string> {
   return new Promise((resolve) => {
@@ -77,7 +83,14 @@ async function main(argv: string[]): Promise<number> {
     if (secret !== undefined) return secret;
     return process.stdin.isTTY ? promptHidden("password of the boards' first user: ") : undefined;
   })());
+  // A terminal: each key not recorded yet is shown and confirmed by the user, as ssh does on first contact.
+  const confirm = process.stdin.isTTY ? async (board: { name: string }, fingerprint: string) => {
+    const answer = await promptLine(`board ${board.name}: host key ${fingerprint}; is this the fingerprint its console shows `
+      + "(ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub)? [y/N] ");
+    return /^y(es)?$/i.test(answer.trim());
+  } : undefined;
   const result = await bootstrapBoards(inventory, {
+    confirm,
     boards: v.board, identity: identity && readFileSync(identity, "utf8"), password,
     deployKey: v["deploy-key"] && readFileSync(v["deploy-key"], "utf8"), fingerprints, acceptNew: v["accept-new"],
     reflashed: v.reflashed, save: !v["no-save"], timeoutMs: timeout * 1000,

@@ -5,7 +5,7 @@ import { bootstrapScript, parseBootstrapOutcome, sudoCheckScript } from "../mode
 import { Board, Inventory, sshUserOf } from "../model/inventory";
 import { hostAddress } from "../model/network";
 import { operatingSystems, osOf } from "../model/operatingSystems";
-import { BoardContact, contact, ContactError, ContactTarget, fingerprintOf, HostKeyJudge, judgeHostKey } from "./firstContact";
+import { BoardContact, contact, ContactError, ContactTarget, fingerprintOf, HostKeyJudge, judgeHostKey, presentedKey } from "./firstContact";
 import { StackConfig } from "./stackConfig";
 
 export interface BootstrapOptions {
@@ -17,6 +17,8 @@ export interface BootstrapOptions {
   /** The deploy private key (PEM); default: config deskcluster:sshPrivateKey, else one generated and saved there. */
   readonly deployKey?: string;
   readonly fingerprints?: Readonly<Record<string, string>>;
+  /** Asks the user whether a key not recorded yet is the board's (its fingerprint as its console shows it); one board at a time. */
+  readonly confirm?: (board: Board, fingerprint: string) => Promise<boolean>;
   readonly acceptNew?: boolean;
   readonly reflashed?: readonly string[];
   /** false: write nothing to the config (--no-save). */
@@ -129,6 +131,23 @@ async function asFirstUser(board: Board, user: string, opts: BootstrapOptions,
   }
 }
 
+/**
+ * The fingerprints the user confirmed: those given, and, when the user is asked (a terminal), each key not recorded
+ * yet read from its board and shown, one board at a time. A key the user does not confirm stays unconfirmed (refused).
+ */
+async function confirmedFingerprints(boards: Board[], inv: Inventory, opts: BootstrapOptions, recorded: Record<string, string>) {
+  const out: Record<string, string> = { ...opts.fingerprints };
+  if (!opts.confirm || opts.acceptNew) return out;
+  for (const b of boards.filter((x) => !out[x.name] && (!recorded[x.name] || opts.reflashed?.includes(x.name)))) {
+    const { host, port } = opts.reach?.(b) ?? { host: hostAddress(b), port: inv.ssh.port };
+    try {
+      const key = await presentedKey({ board: b.name, host, port, user: sshUserOf(inv, b) }, opts.timeoutMs);
+      if (await opts.confirm(b, key.fingerprint)) out[b.name] = key.fingerprint;
+    } catch { /* unreachable: bootstrapBoard says so, naming the board */ }
+  }
+  return out;
+}
+
 export async function bootstrapBoards(inv: Inventory, opts: BootstrapOptions, config: StackConfig, io: BootstrapIo): Promise<BootstrapResult> {
   const unknown = (opts.boards ?? []).filter((n) => !inv.boards.some((b) => b.name === n));
   if (unknown.length > 0) throw new Error(`no board named ${unknown.join(", ")} in the inventory`);
@@ -139,8 +158,9 @@ export async function bootstrapBoards(inv: Inventory, opts: BootstrapOptions, co
   const pem = deployKeyOf(opts, config, io);
   const deploy = { pem, publicKey: publicKeyOf(pem) };
   const hostKeys = { ...recorded };
+  const fingerprints = await confirmedFingerprints(boards, inv, opts, recorded);
   const results = await Promise.allSettled(boards.map((b) =>
-    bootstrapBoard(b, inv, opts, recorded[b.name], deploy, (line) => { hostKeys[b.name] = line; })));
+    bootstrapBoard(b, inv, { ...opts, fingerprints }, recorded[b.name], deploy, (line) => { hostKeys[b.name] = line; })));
   const failed: string[] = [];
   let changed = 0;
   results.forEach((r, i) => {

@@ -108,3 +108,15 @@ export function judgeHostKey(board: string, opts: { recorded?: string; confirmed
       + `--fingerprint ${board}=${key.fingerprint} (compare with \`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub\` on its console) or --accept-new` };
   };
 }
+
+/** The host key a board presents, read in the handshake and refused there: nothing is authenticated, nothing sent. */
+export async function presentedKey(t: Omit<ContactTarget, "privateKey" | "password">, timeoutMs = 15_000): Promise<PresentedKey> {
+  let seen: PresentedKey | undefined;
+  try {
+    (await contact(t, (key) => { seen = key; return { accept: false, why: `board ${t.board}: key read` }; }, timeoutMs)).close();
+  } catch (e) {
+    if (!seen) throw e;
+  }
+  if (!seen) throw new ContactError(`board ${t.board} (${t.host}:${t.port}): presented no host key`);
+  return seen;
+}

@@ -248,12 +248,14 @@ describe("bootstrap: first contact with a card whose sudo wants a password", fun
   beforeEach(async () => { f = fixture(); card = await startCard(f); });
   afterEach(() => { card.close(); f.done(); });
 
-  const run = async (config: ReturnType<typeof memoryStackConfig>, opts: { fingerprint?: boolean; password?: string } = {}) => {
+  type RunOpts = { fingerprint?: boolean; password?: string; confirm?: (b: { name: string }, fp: string) => Promise<boolean> };
+  const run = async (config: ReturnType<typeof memoryStackConfig>, opts: RunOpts = {}) => {
     const out: string[] = [], err: string[] = [];
     let asked = 0;
     const result = await bootstrapBoards(inv, {
       boards: [board], identity: adminKey.private, timeoutMs: 5000, reach: () => ({ host: "127.0.0.1", port: card.port }),
       password: async () => { asked++; return opts.password; }, fingerprints: opts.fingerprint ? { [board]: fingerprintOf(presented) } : {},
+      confirm: opts.confirm,
     }, config, { out: (l) => out.push(l), err: (l) => err.push(l) });
     return { result, out, err, asked };
   };
@@ -289,6 +291,22 @@ describe("bootstrap: first contact with a card whose sudo wants a password", fun
     assert.deepEqual(card.ran, []);
     assert.equal(asked, 0);
     assert.deepEqual(JSON.parse(config.values["deskcluster:hostKeys"]), { [board]: other });
+  });
+
+  it("shows a key not recorded yet to the user at a terminal: confirmed, it is recorded; declined, nothing runs", async () => {
+    const shown: string[] = [];
+    const declined = memoryStackConfig({ "deskcluster:sshPrivateKey": deployKey.private });
+    const no = await run(declined, { password, confirm: async (b, fp) => { shown.push(`${b.name} ${fp}`); return false; } });
+    assert.deepEqual(shown, [`${board} ${fingerprintOf(presented)}`]);
+    assert.deepEqual(no.result.failed, [board]);
+    assert.match(no.err[0], /is not recorded yet/);
+    assert.deepEqual(card.ran, []);
+    assert.equal(declined.values["deskcluster:hostKeys"], undefined);
+    const confirmed = memoryStackConfig({ "deskcluster:sshPrivateKey": deployKey.private });
+    const yes = await run(confirmed, { password, confirm: async () => true });
+    assert.deepEqual(yes.result.failed, []);
+    assert.match(yes.out[0], /confirmed; deploy user pi created$/);
+    assert.deepEqual(JSON.parse(confirmed.values["deskcluster:hostKeys"]), { [board]: presented });
   });
 
   it("fails the board with one clear line when its sudo wants a password nobody gave", async () => {
