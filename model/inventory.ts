@@ -53,9 +53,11 @@ const board = z.strictObject({
   rack: name,
   interfaces: z.array(networkInterface).min(1),
   roles: z.array(z.enum(roles)).min(1),
+  // Both reach root scripts on the board: letters, digits and . _ - / only, so no value can be read as shell.
   storage: z.strictObject({
-    dataDir: z.string().regex(/^\/[^\s]*$/, "an absolute path").default("/var/lib/deskcluster"),
-    device: z.string().regex(/^\/dev\/[^\s]+$/, "a block device such as /dev/sda1").optional(),
+    dataDir: z.string().regex(/^\/[A-Za-z0-9._/-]*$/, "an absolute path of letters, digits, '.', '_', '-' and '/'")
+      .default("/var/lib/deskcluster"),
+    device: z.string().regex(/^\/dev\/[A-Za-z0-9._/-]+$/, "a block device such as /dev/sda1").optional(),
   }).default({ dataDir: "/var/lib/deskcluster" }),
 });
 
@@ -125,7 +127,7 @@ export const inventorySchema = z.strictObject({
     overlayNetwork: name.default("deskcluster"),
   }).default({ endpointMode: "vip", publishMode: "ingress", overlayNetwork: "deskcluster" }),
   registryMirror: z.url().optional().describe("a registry mirror for air-gapped desks"),
-  insecureRegistries: z.array(z.string()).default([]),
+  insecureRegistries: z.array(z.string().regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, "a registry as host or host:port")).default([]),
   services,
   identity: z.strictObject({
     kafka: z.record(name, z.number().int().min(0).max(2147483647))

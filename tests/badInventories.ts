@@ -78,6 +78,11 @@ export const badInventories: Record<string, BadInventory> = {
     edit: (raw) => { delete board(raw, "lab1").ramMb; },
     expect: "[memory-budget] board lab1, field ramMb: a simulated board must state its RAM",
   },
+  "data-folder-with-shell": {
+    base: "dev", defect: "a data folder that a root script would run as shell",
+    edit: (raw) => { board(raw, "pi-w1").storage = { dataDir: "/var/lib/x;touch${IFS}/tmp/pwned" }; },
+    expect: "[schema] board pi-w1, field storage.dataDir: an absolute path of letters, digits",
+  },
   "malformed-address": {
     base: "dev", defect: "an address that is not IPv4",
     edit: (raw) => { board(raw, "pi-w1").interfaces[0].address = "192.168.50.300"; },

@@ -7,8 +7,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { validateInventoryFile, validateInventoryText, validateRaw } from "../model/validateInventory";
 import { formatViolation } from "../model/violation";
+import { stringify } from "yaml";
 import { badInventories, badInventoryRaw, badInventoryYaml, writeBadInventory } from "./badInventories";
-import { root } from "./helpers";
+import { rawStack, root } from "./helpers";
 
 describe("bad inventories (tests/badInventories.ts)", () => {
   const names = Object.keys(badInventories).sort();
@@ -23,6 +24,12 @@ describe("bad inventories (tests/badInventories.ts)", () => {
       assert.ok(violations.every((v) => v.board && v.field), `every violation names board and field:\n${messages.join("\n")}`);
     });
   }
+
+  it("refuses an insecure registry that would end the daemon.json heredoc (a desk field: no board to name)", () => {
+    const raw = { ...rawStack("lab"), insecureRegistries: ["172.30.77.2:5000\nDESKCLUSTER_EOF\ntouch /tmp/pwned"] };
+    const messages = validateInventoryText(stringify(raw)).violations.map(formatViolation);
+    assert.ok(messages.some((m) => m.includes("field insecureRegistries[0]: a registry as host or host:port")), messages.join("\n"));
+  });
 
   it("npm run validate refuses a Wi-Fi interface declared wired and an oversized limit, with board and field", function () {
     this.timeout(60_000);
