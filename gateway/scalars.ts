@@ -52,6 +52,28 @@ function parseTimestamp(v: unknown): Date {
 
 const asString = (v: unknown): string => String(v);
 
+/** Exponents beyond this are refused: "1e999999999" would otherwise become a billion-digit number. */
+const maxDecimalExponent = 10_000;
+
+/**
+ * A decimal as Java's BigDecimal(String) reads it (Stargate's parser), exactly: the driver's own fromString reads
+ * "1.5e2" as 0.015, "1e3" as 1 and refuses "1e-3". A negative scale is written out as zeros (150, scale 0), the same
+ * value, since the driver's BigDecimal mishandles negative scales.
+ */
+export function parseDecimal(text: string): types.BigDecimal {
+  const m = /^([-+]?)(\d*)(?:\.(\d*))?(?:[eE]([-+]?\d+))?$/.exec(text.trim());
+  const fraction = m?.[3] ?? "";
+  if (!m || m[2].length + fraction.length === 0) throw new TypeError(`"${text}" is not a decimal`);
+  const exponent = Number(m[4] ?? 0);
+  if (Math.abs(exponent) > maxDecimalExponent) throw new TypeError(`"${text}": exponent beyond ±${maxDecimalExponent}`);
+  let unscaled = (m[2] + fraction).replace(/^0+(?=\d)/, "");
+  let scale = fraction.length - exponent;
+  if (scale < 0) { unscaled += "0".repeat(-scale); scale = 0; }
+  const value = types.Integer.fromString(`${m[1] === "-" ? "-" : ""}${unscaled}`);
+  // The driver takes an Integer here (its fromString does); its typings say number, which would lose digits.
+  return new types.BigDecimal(value as unknown as number, scale);
+}
+
 export const cqlScalars: Record<string, GraphQLScalarType> = {
   uuid: scalar("Uuid", "A CQL uuid as a string.", asString, (v) => types.Uuid.fromString(str(v, "a uuid"))),
   timeuuid: scalar("TimeUuid", "A CQL timeuuid as a string.", asString, (v) => types.TimeUuid.fromString(str(v, "a timeuuid"))),
@@ -67,7 +89,7 @@ export const cqlScalars: Record<string, GraphQLScalarType> = {
     return s;
   }),
   decimal: scalar("Decimal", "A CQL decimal as a string, e.g. \"1.5\".", asString,
-    (v) => types.BigDecimal.fromString(typeof v === "number" ? String(v) : str(v, "a decimal"))),
+    (v) => parseDecimal(typeof v === "number" ? String(v) : str(v, "a decimal"))),
   varint: scalar("Varint", "A CQL varint (arbitrary-precision integer) as a string.", asString, (v) => types.Integer.fromString(integerText(v))),
   float: scalar("Float32", "A CQL float (32-bit IEEE-754).", (v) => Number(v), (v) => {
     const n = typeof v === "string" ? Number(v) : v;

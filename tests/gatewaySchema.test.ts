@@ -95,6 +95,18 @@ describe("gateway: schema from system_schema", () => {
     assert.throws(() => cqlScalars.tinyint.parseValue(200), /TinyInt: 200 is not a 8-bit integer/);
     assert.equal(String(cqlScalars.date.parseValue("2020-10-21")), "2020-10-21");
     assert.equal(String(cqlScalars.decimal.parseValue("1.50")), "1.50");
+  });
+
+  it("reads a Decimal exactly as Java's BigDecimal does, exponents included, through the driver's encoding and back", () => {
+    const cases: [string, string][] = [["1.5e2", "150"], ["1e3", "1000"], ["1e-3", "0.001"], ["-2.50", "-2.50"], [".5", "0.5"],
+      ["+7", "7"], ["12.345E+1", "123.45"], ["-0.000123", "-0.000123"], ["123456789012345678901234567890.5", "123456789012345678901234567890.5"]];
+    for (const [text, value] of cases) {
+      const d = cqlScalars.decimal.parseValue(text) as types.BigDecimal;
+      assert.equal(d.toString(), value, text);
+      assert.equal(types.BigDecimal.fromBuffer(types.BigDecimal.toBuffer(d)).toString(), value, `${text} through the wire format`);
+    }
+    assert.equal(String(cqlScalars.decimal.parseValue(1.25)), "1.25");
+    for (const bad of ["", "e3", "1.2.3", "abc", "1e", "1e99999"]) assert.throws(() => cqlScalars.decimal.parseValue(bad), /Decimal:/, bad);
     assert.equal(String(cqlScalars.varint.parseValue("9223372036854775808")), "9223372036854775808");
   });
 });
