@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { agentSettings, sinkSettings } from "../health/settings";
 import { Outbox } from "../health/outbox";
-import { decodeRecord, encodeRecord } from "../health/record";
+import { decodeRecord, encodeRecord, maxTimestampMs } from "../health/record";
 import { Sampler } from "../health/sampler";
 import { cpuPercent, parseMeminfo, parseProcStat } from "../health/vitals";
 import { insertCql, rowParams, vitalsColumns } from "../health/vitalsRow";
@@ -68,6 +68,18 @@ describe("health records", () => {
     const bad = decodeRecord(JSON.stringify({ ...record, cpuPercent: 140 }));
     assert.ok(!bad.ok && bad.error.startsWith("cpuPercent:"), JSON.stringify(bad));
     assert.ok(!decodeRecord(JSON.stringify({ ...record, extra: 1 })).ok);
+  });
+
+  it("refuses at decode a value its column cannot hold (a poison record would stop the sink's partition), naming the field", () => {
+    for (const [field, value] of [["ts", 8.7e15], ["cpuMhz", 3e9], ["memTotalKb", 1.5], ["diskUsedBytes", 2 ** 60], ["cpuTempC", 1e300]] as const) {
+      const d = decodeRecord(JSON.stringify({ ...record, [field]: value }));
+      assert.ok(!d.ok && d.error.startsWith(`${field}:`), `${field} ${value}: ${JSON.stringify(d)}`);
+    }
+    // The largest values each column holds still decode and map to a row.
+    const edge = { ...record, ts: maxTimestampMs, cpuMhz: 2_147_483_647, memTotalKb: Number.MAX_SAFE_INTEGER };
+    const d = decodeRecord(JSON.stringify(edge));
+    assert.ok(d.ok, JSON.stringify(d));
+    assert.equal(rowParams(d.record)[1], "9999-12-31");
   });
 
   it("maps to an idempotent row: (board, day, ts) is the key, one parameter per column", () => {
