@@ -5,12 +5,12 @@
  * The commands deskcluster's converge scripts run as root (`sudo CMD`, rendered by boardScripts.ts,
  * swarmScripts.ts, serviceScripts.ts, rollChecks.ts, healthConfig.ts and the providers). A list rather
  * than `ALL` so the rule says what deskcluster does and a stray `sudo` elsewhere needs a password; it is
- * not a sandbox: docker, apt-get, tee, install, cp and sed can each write any file as root, so the deploy
+ * not a sandbox: docker, curl (the Engine API's socket), apt-get, tee, install, cp and sed can each write any file as root, so the deploy
  * key stays root-equivalent. tests/bootstrap.test.ts fails when a script starts using a command not here.
  */
 export const sudoCommands: readonly string[] = [
   "docker", "systemctl", "mkdir", "usermod", "touch", "tee", "sed", "nmcli", "install", "hostnamectl", "hostname", "cp", "chown", "apt-get",
-  "swapoff", "sysctl",
+  "swapoff", "sysctl", "curl",
 ];
 
 /** Where commands are looked up on the board: sudo's secure_path on Debian, so the rule names what sudo runs. */

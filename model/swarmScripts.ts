@@ -27,7 +27,7 @@ export const swarmTokensScript = [
 ].join("\n");
 
 /**
- * Joins with the token from stdin (in no command line, log or process list). A board that is
+ * Joins with the token from stdin (in no command line, log or process list: the Engine API gets it in a request body). A board that is
  * in a swarm without knowing any manager (its engine restarted and lost them) or whose state
  * is not active leaves and joins again; the managers drop its stale entry (nodeLabelScript).
  */
@@ -40,7 +40,14 @@ export function swarmJoinScript(address: string, leaderAddress: string): string 
     `if [ "$state" = "active" ] && [ "$(${managers})" = 0 ]; then state=lost; fi`,
     `if [ "$state" != "active" ]; then`,
     `  if [ "$state" != "inactive" ]; then sudo docker swarm leave --force >/dev/null 2>&1 || true; fi`,
-    `  join() { sudo docker swarm join --token "$token" --advertise-addr ${address} --data-path-addr ${address} ${leaderAddress}:2377 2>&1 >/dev/null; }`,
+    // Through the Engine API with the token in the request body (printf is the shell's own): `docker swarm join --token`
+    // would put it in a process list and in sudo's log on every joining board.
+    // Its output: what the daemon answered on failure (--fail-with-body) and curl's own error; nothing on success.
+    `  join() {`,
+    `    printf '{"ListenAddr":"0.0.0.0:2377","AdvertiseAddr":"%s","DataPathAddr":"%s","RemoteAddrs":["%s:2377"],"JoinToken":"%s"}' \\`,
+    `      ${address} ${address} ${leaderAddress} "$token" | sudo curl -sS --fail-with-body --max-time 120 --unix-socket /var/run/docker.sock \\`,
+    `      -H 'Content-Type: application/json' -X POST --data-binary @- http://localhost/swarm/join 2>&1`,
+    `  }`,
     // A busy manager answers "Timeout was reached before node joined" while the join goes on in the
     // background: wait for it; only a join that never became active is left and tried once more.
     `  if ! err=$(join); then`,
